@@ -1,0 +1,98 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+
+	"github.com/agora-social/agora/internal/accounts"
+	"github.com/agora-social/agora/internal/app"
+	"github.com/agora-social/agora/internal/auth"
+	"github.com/agora-social/agora/internal/config"
+	"github.com/agora-social/agora/internal/domain"
+)
+
+func admin(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errors.New("admin: give a subcommand: create-user or token")
+	}
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	switch args[0] {
+	case "create-user":
+		return createUser(ctx, cfg, log, args[1:], stdout, stderr)
+	case "token":
+		return issueToken(ctx, cfg, log, args[1:], stdout, stderr)
+	}
+	return fmt.Errorf("admin: unknown subcommand %q (want create-user or token)", args[0])
+}
+
+func createUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin create-user", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "username (letters, digits, underscore)")
+	email := fs.String("email", "", "email address")
+	password := fs.String("password", "", "password (8 to 256 characters)")
+	role := fs.String("role", "user", "user, moderator or admin")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" || *email == "" || *password == "" {
+		return errors.New("create-user: --username, --email and --password are required")
+	}
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	_, acct, err := a.Accounts.Register(ctx, accounts.SignUp{
+		Username: *username, Email: *email, Password: *password, Role: domain.Role(*role), ByAdmin: true,
+	})
+	if err != nil {
+		return fmt.Errorf("create-user: %w", err)
+	}
+	fmt.Fprintf(stdout, "created @%s (id %s, role %s)\n", acct.Username, acct.ID, *role)
+	return nil
+}
+
+func issueToken(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin token", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "the local user the token acts for")
+	scopes := fs.String("scopes", "read write follow push", "OAuth scopes, space separated")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return errors.New("token: --username is required")
+	}
+	sc, ok := domain.ParseScopes(*scopes)
+	if !ok {
+		return fmt.Errorf("token: %q has an unknown scope", *scopes)
+	}
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Store.UserByUsername(ctx, *username)
+	if err != nil {
+		if domain.KindOf(err) == domain.KindNotFound {
+			return fmt.Errorf("token: no local user %q", *username)
+		}
+		return err
+	}
+	tok := auth.NewSecret(32)
+	if err := a.Store.CreateToken(ctx, auth.HashSecret(tok), &domain.Token{UserID: u.ID, Scopes: sc}); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, tok)
+	return nil
+}

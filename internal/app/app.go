@@ -1,0 +1,65 @@
+// Package app builds one agora process from its configuration: database,
+// store, services, HTTP edges and background workers.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/agora-social/agora/internal/accounts"
+	"github.com/agora-social/agora/internal/api/mastodon"
+	"github.com/agora-social/agora/internal/config"
+	"github.com/agora-social/agora/internal/db"
+	"github.com/agora-social/agora/internal/server"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// App is one agora process.
+type App struct {
+	Cfg      *config.Config
+	Log      *slog.Logger
+	DB       *db.DB
+	Store    *store.Store
+	Accounts *accounts.Service
+	API      *mastodon.API
+}
+
+// Open opens the database (migrating it) and builds the services.
+func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, error) {
+	d, err := db.Open(ctx, cfg.Data, cfg.DatabaseURL)
+	if err != nil {
+		return nil, err
+	}
+	st := store.New(d, time.Now)
+	a := &App{Cfg: cfg, Log: log, DB: d, Store: st}
+	a.Accounts = &accounts.Service{Cfg: cfg, Store: st, Log: log}
+	a.API = mastodon.New(cfg, log, st, a.Accounts)
+	return a, nil
+}
+
+// Handler is the whole HTTP surface.
+func (a *App) Handler() http.Handler {
+	ready := func() error {
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		defer cancel()
+		return a.DB.W.PingContext(ctx)
+	}
+	return server.New(a.Log, ready, a.API)
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// Version is agora's version.
+const Version = mastodon.Version
+
+// Start runs the background work (job workers) and prints the first-admin
+// link when there is no admin yet.
+func (a *App) Start(ctx context.Context) error {
+	return a.announceSetup(ctx)
+}
+
+// Stop stops the background work.
+func (a *App) Stop(ctx context.Context) {}

@@ -1,0 +1,84 @@
+// Package config reads agora's configuration from the environment.
+package config
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is the whole configuration of one `agora serve` process.
+type Config struct {
+	Addr          string // AGORA_ADDR
+	URL           string // AGORA_URL, without a trailing slash
+	Domain        string // host of URL (with port when not default): used in handles and ids
+	Data          string // AGORA_DATA
+	DatabaseURL   string // DATABASE_URL
+	Registrations string // AGORA_REGISTRATIONS: open | approval | invite | closed
+	AllowPrivate  bool   // AGORA_ALLOW_PRIVATE_ADDRESSES
+	MetricsToken  string // AGORA_METRICS_TOKEN: bearer token for /metrics; empty = only from loopback
+	InstanceTitle string // AGORA_TITLE
+	ContactEmail  string // AGORA_CONTACT_EMAIL
+	RateLimits    bool   // AGORA_RATE_LIMITS (default true; load tests turn it off)
+	LogLevel      string // AGORA_LOG_LEVEL: debug | info | warn | error
+	// Limits, as the instance API advertises them.
+	MaxStatusChars int           // AGORA_MAX_STATUS_CHARS (default 500)
+	StatusEditGap  time.Duration // unused for now: edits are allowed at any time
+}
+
+// Load reads the configuration from getenv (os.Getenv in production).
+func Load(getenv func(string) string) (*Config, error) {
+	get := func(k, def string) string {
+		if v := strings.TrimSpace(getenv(k)); v != "" {
+			return v
+		}
+		return def
+	}
+	c := &Config{
+		Addr:          get("AGORA_ADDR", "127.0.0.1:8080"),
+		URL:           strings.TrimRight(get("AGORA_URL", "http://localhost:8080"), "/"),
+		Data:          get("AGORA_DATA", "./agora-data"),
+		DatabaseURL:   get("DATABASE_URL", ""),
+		Registrations: get("AGORA_REGISTRATIONS", "open"),
+		MetricsToken:  get("AGORA_METRICS_TOKEN", ""),
+		InstanceTitle: get("AGORA_TITLE", "agora"),
+		ContactEmail:  get("AGORA_CONTACT_EMAIL", ""),
+		LogLevel:      get("AGORA_LOG_LEVEL", "info"),
+	}
+	var err error
+	if c.AllowPrivate, err = parseBool(get("AGORA_ALLOW_PRIVATE_ADDRESSES", "false")); err != nil {
+		return nil, fmt.Errorf("AGORA_ALLOW_PRIVATE_ADDRESSES: %w", err)
+	}
+	if c.RateLimits, err = parseBool(get("AGORA_RATE_LIMITS", "true")); err != nil {
+		return nil, fmt.Errorf("AGORA_RATE_LIMITS: %w", err)
+	}
+	if c.MaxStatusChars, err = strconv.Atoi(get("AGORA_MAX_STATUS_CHARS", "500")); err != nil || c.MaxStatusChars < 1 || c.MaxStatusChars > 100000 {
+		return nil, fmt.Errorf("AGORA_MAX_STATUS_CHARS: want a number from 1 to 100000")
+	}
+	switch c.Registrations {
+	case "open", "approval", "invite", "closed":
+	default:
+		return nil, fmt.Errorf("AGORA_REGISTRATIONS: %q is not one of open, approval, invite, closed", c.Registrations)
+	}
+	u, err := url.Parse(c.URL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+		return nil, fmt.Errorf("AGORA_URL: %q must be an http(s) URL with a host and no path", c.URL)
+	}
+	c.Domain = u.Host
+	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
+		return nil, fmt.Errorf("DATABASE_URL: must be a postgres:// URL")
+	}
+	return c, nil
+}
+
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(s) {
+	case "1", "true", "yes", "on":
+		return true, nil
+	case "0", "false", "no", "off":
+		return false, nil
+	}
+	return false, fmt.Errorf("%q is not true or false", s)
+}
