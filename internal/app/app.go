@@ -10,6 +10,7 @@ import (
 
 	"github.com/agora-social/agora/internal/accounts"
 	"github.com/agora-social/agora/internal/api/mastodon"
+	"github.com/agora-social/agora/internal/api/oauth"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/server"
@@ -24,6 +25,7 @@ type App struct {
 	Store    *store.Store
 	Accounts *accounts.Service
 	API      *mastodon.API
+	OAuth    *oauth.Handler
 }
 
 // Open opens the database (migrating it) and builds the services.
@@ -36,6 +38,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	a := &App{Cfg: cfg, Log: log, DB: d, Store: st}
 	a.Accounts = &accounts.Service{Cfg: cfg, Store: st, Log: log}
 	a.API = mastodon.New(cfg, log, st, a.Accounts)
+	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	return a, nil
 }
 
@@ -46,7 +49,7 @@ func (a *App) Handler() http.Handler {
 		defer cancel()
 		return a.DB.W.PingContext(ctx)
 	}
-	return server.New(a.Log, ready, a.API)
+	return server.New(a.Log, ready, a.API, a.OAuth)
 }
 
 // Close releases the database.
