@@ -13,6 +13,8 @@ import (
 	"github.com/agora-social/agora/internal/api/oauth"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
+	"github.com/agora-social/agora/internal/jobs"
+	"github.com/agora-social/agora/internal/maintenance"
 	"github.com/agora-social/agora/internal/server"
 	"github.com/agora-social/agora/internal/store"
 )
@@ -26,6 +28,7 @@ type App struct {
 	Accounts *accounts.Service
 	API      *mastodon.API
 	OAuth    *oauth.Handler
+	Jobs     *jobs.Queue
 }
 
 // Open opens the database (migrating it) and builds the services.
@@ -35,7 +38,12 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		return nil, err
 	}
 	st := store.New(d, time.Now)
-	a := &App{Cfg: cfg, Log: log, DB: d, Store: st}
+	q, err := jobs.New(ctx, d, log)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a := &App{Cfg: cfg, Log: log, DB: d, Store: st, Jobs: q}
 	a.Accounts = &accounts.Service{Cfg: cfg, Store: st, Log: log}
 	a.API = mastodon.New(cfg, log, st, a.Accounts)
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
@@ -61,8 +69,16 @@ const Version = mastodon.Version
 // Start runs the background work (job workers) and prints the first-admin
 // link when there is no admin yet.
 func (a *App) Start(ctx context.Context) error {
+	maintenance.Register(a.Jobs, a.Store, a.Log)
+	if err := a.Jobs.Start(ctx); err != nil {
+		return err
+	}
 	return a.announceSetup(ctx)
 }
 
-// Stop stops the background work.
-func (a *App) Stop(ctx context.Context) {}
+// Stop stops the background work, letting running jobs finish.
+func (a *App) Stop(ctx context.Context) {
+	if err := a.Jobs.Stop(ctx); err != nil {
+		a.Log.Warn("stopping the job queue", "err", err)
+	}
+}
