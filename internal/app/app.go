@@ -11,6 +11,7 @@ import (
 	"github.com/agora-social/agora/internal/accounts"
 	"github.com/agora-social/agora/internal/api/mastodon"
 	"github.com/agora-social/agora/internal/api/oauth"
+	"github.com/agora-social/agora/internal/api/wellknown"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/jobs"
@@ -57,7 +58,7 @@ func (a *App) Handler() http.Handler {
 		defer cancel()
 		return a.DB.W.PingContext(ctx)
 	}
-	return server.New(a.Log, ready, a.API, a.OAuth)
+	return server.New(a.Log, ready, a.API, a.OAuth, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
 }
 
 // Close releases the database.
