@@ -16,6 +16,7 @@ import (
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/jobs"
 	"github.com/agora-social/agora/internal/maintenance"
+	"github.com/agora-social/agora/internal/metrics"
 	"github.com/agora-social/agora/internal/server"
 	"github.com/agora-social/agora/internal/store"
 )
@@ -30,6 +31,7 @@ type App struct {
 	API      *mastodon.API
 	OAuth    *oauth.Handler
 	Jobs     *jobs.Queue
+	Metrics  *metrics.Metrics
 }
 
 // Open opens the database (migrating it) and builds the services.
@@ -44,7 +46,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		d.Close()
 		return nil, err
 	}
-	a := &App{Cfg: cfg, Log: log, DB: d, Store: st, Jobs: q}
+	a := &App{Cfg: cfg, Log: log, DB: d, Store: st, Jobs: q, Metrics: metrics.New()}
 	a.Accounts = &accounts.Service{Cfg: cfg, Store: st, Log: log}
 	a.API = mastodon.New(cfg, log, st, a.Accounts)
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
@@ -58,7 +60,7 @@ func (a *App) Handler() http.Handler {
 		defer cancel()
 		return a.DB.W.PingContext(ctx)
 	}
-	return server.New(a.Log, ready, a.API, a.OAuth, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
+	return server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.OAuth, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
 }
 
 // Close releases the database.

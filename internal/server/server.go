@@ -17,6 +17,7 @@ import (
 
 	"github.com/agora-social/agora/internal/api/mastodon"
 	"github.com/agora-social/agora/internal/api/rest"
+	"github.com/agora-social/agora/internal/metrics"
 )
 
 // Edge is one part of the HTTP surface that registers its routes.
@@ -25,8 +26,9 @@ type Edge interface {
 }
 
 // New returns the whole HTTP handler.
-func New(log *slog.Logger, ready func() error, edges ...Edge) http.Handler {
+func New(log *slog.Logger, m *metrics.Metrics, metricsToken string, ready func() error, edges ...Edge) http.Handler {
 	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", m.Handler(metricsToken))
 	for _, e := range edges {
 		e.Register(mux)
 	}
@@ -50,7 +52,7 @@ func New(log *slog.Logger, ready func() error, edges ...Edge) http.Handler {
 	header := placeholderPNG(1500, 500, color.RGBA{0x3d, 0x4f, 0x6e, 0xff})
 	mux.HandleFunc("GET "+mastodon.AvatarMissing, servePNG(avatar))
 	mux.HandleFunc("GET "+mastodon.HeaderMissing, servePNG(header))
-	return recoverer(log, requestID(cors(securityHeaders(mux))))
+	return recoverer(log, m.Middleware(requestID(cors(securityHeaders(mux)))))
 }
 
 func placeholderPNG(w, h int, c color.RGBA) []byte {

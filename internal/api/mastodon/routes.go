@@ -11,9 +11,9 @@ import (
 func (a *API) Register(mux *http.ServeMux) {
 	a.registerInstance(mux)
 	a.registerApps(mux)
-	a.registerAccounts(mux)  // accounts.go, accounts_extra.go
-	a.registerStatuses(mux)  // statuses*.go, timelines.go, notifications.go, polls.go
-	a.registerLists(mux)     // lists.go, filters.go, markers.go, tags.go, search.go, conversations.go, misc.go
+	a.registerAccounts(mux) // accounts.go, accounts_extra.go
+	a.registerStatuses(mux) // statuses*.go, timelines.go, notifications.go, polls.go
+	a.registerLists(mux)    // lists.go, filters.go, markers.go, tags.go, search.go, conversations.go, misc.go
 	// Unknown API paths answer a JSON 404 (clients such as Elk rely on it).
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		rest.JSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
