@@ -14,6 +14,7 @@ import (
 	"github.com/agora-social/agora/internal/api/wellknown"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
+	"github.com/agora-social/agora/internal/federation"
 	"github.com/agora-social/agora/internal/jobs"
 	"github.com/agora-social/agora/internal/maintenance"
 	"github.com/agora-social/agora/internal/metrics"
@@ -32,6 +33,7 @@ type App struct {
 	OAuth    *oauth.Handler
 	Jobs     *jobs.Queue
 	Metrics  *metrics.Metrics
+	Fed      *federation.Handler
 }
 
 // Open opens the database (migrating it) and builds the services.
@@ -49,6 +51,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	a := &App{Cfg: cfg, Log: log, DB: d, Store: st, Jobs: q, Metrics: metrics.New()}
 	a.Accounts = &accounts.Service{Cfg: cfg, Store: st, Log: log}
 	a.API = mastodon.New(cfg, log, st, a.Accounts)
+	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q}
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	return a, nil
 }
@@ -60,7 +63,7 @@ func (a *App) Handler() http.Handler {
 		defer cancel()
 		return a.DB.W.PingContext(ctx)
 	}
-	return server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.OAuth, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
+	return server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.OAuth, a.Fed, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
 }
 
 // Close releases the database.
