@@ -3,6 +3,7 @@ package mastodon
 import (
 	"time"
 
+	"github.com/agora-social/agora/internal/accounts"
 	"github.com/agora-social/agora/internal/domain"
 )
 
@@ -177,7 +178,8 @@ func (a *API) renderCredentialAccount(acct *domain.Account, u *domain.User, foll
 	}
 	fields := make([]Field, 0, len(acct.Fields))
 	for _, f := range acct.Fields {
-		fields = append(fields, Field{Name: f.Name, Value: f.Value, VerifiedAt: timePtr(f.VerifiedAt)})
+		// Values are stored as safe HTML; the owner edits the text they typed.
+		fields = append(fields, Field{Name: f.Name, Value: accounts.FieldSource(f.Value), VerifiedAt: timePtr(f.VerifiedAt)})
 	}
 	out.Source = &Source{
 		Privacy: vis, Sensitive: p.DefaultSensitive, Language: lang, Note: acct.NoteSource, Fields: fields,
