@@ -3,7 +3,7 @@
 GO ?= go
 export AGORA_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run build test test-deps postgres bench vet
+.PHONY: run build test test-deps postgres chromium web-deps bench vet
 
 build:
 	$(GO) build -o bin/agora ./cmd/agora
@@ -16,10 +16,17 @@ test: test-deps
 	$(GO) test -count=1 -timeout 20m ./...
 
 # Everything the tests need, installed or started when missing.
-test-deps: postgres
+test-deps: postgres chromium web-deps
 
 postgres:
 	@scripts/ensure-postgres.sh
+
+chromium:
+	@scripts/ensure-chromium.sh
+
+# npm packages for the browser tests (axe-core), from the lock file.
+web-deps:
+	@if [ -f e2e/web/package.json ]; then cd e2e/web && npm ci --no-audit --no-fund --silent; fi
 
 bench: build
 	$(GO) run ./cmd/agora-bench -full

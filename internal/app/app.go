@@ -19,6 +19,7 @@ import (
 	"github.com/agora-social/agora/internal/maintenance"
 	"github.com/agora-social/agora/internal/metrics"
 	"github.com/agora-social/agora/internal/server"
+	"github.com/agora-social/agora/internal/web"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -34,6 +35,7 @@ type App struct {
 	Jobs     *jobs.Queue
 	Metrics  *metrics.Metrics
 	Fed      *federation.Handler
+	Web      *web.Handler
 }
 
 // Open opens the database (migrating it) and builds the services.
@@ -51,6 +53,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	a := &App{Cfg: cfg, Log: log, DB: d, Store: st, Jobs: q, Metrics: metrics.New()}
 	a.Accounts = &accounts.Service{Cfg: cfg, Store: st, Log: log}
 	a.API = mastodon.New(cfg, log, st, a.Accounts)
+	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q}
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	return a, nil
@@ -63,7 +66,7 @@ func (a *App) Handler() http.Handler {
 		defer cancel()
 		return a.DB.W.PingContext(ctx)
 	}
-	return server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.OAuth, a.Fed, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
+	return server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.OAuth, a.Fed, a.Web, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
 }
 
 // Close releases the database.
