@@ -1,0 +1,237 @@
+package mastodon
+
+import (
+	"context"
+	"time"
+
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/statuses"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// Status is Mastodon's Status entity.
+type Status struct {
+	ID                 string         `json:"id"`
+	CreatedAt          Time           `json:"created_at"`
+	InReplyToID        *string        `json:"in_reply_to_id"`
+	InReplyToAccountID *string        `json:"in_reply_to_account_id"`
+	Sensitive          bool           `json:"sensitive"`
+	SpoilerText        string         `json:"spoiler_text"`
+	Visibility         string         `json:"visibility"`
+	Language           *string        `json:"language"`
+	URI                string         `json:"uri"`
+	URL                *string        `json:"url"`
+	RepliesCount       int64          `json:"replies_count"`
+	ReblogsCount       int64          `json:"reblogs_count"`
+	FavouritesCount    int64          `json:"favourites_count"`
+	EditedAt           *Time          `json:"edited_at"`
+	Favourited         *bool          `json:"favourited,omitempty"` // only with a user
+	Reblogged          *bool          `json:"reblogged,omitempty"`
+	Muted              *bool          `json:"muted,omitempty"`
+	Bookmarked         *bool          `json:"bookmarked,omitempty"`
+	Pinned             *bool          `json:"pinned,omitempty"` // only on one's own statuses
+	Content            string         `json:"content"`
+	Filtered           []FilterResult `json:"filtered"`
+	Reblog             *Status        `json:"reblog"`
+	Application        *Application   `json:"application"`
+	Account            *Account       `json:"account"`
+	MediaAttachments   []any          `json:"media_attachments"`
+	Mentions           []Mention      `json:"mentions"`
+	Tags               []Tag          `json:"tags"`
+	Emojis             []Emoji        `json:"emojis"`
+	Card               any            `json:"card"`
+	Poll               *Poll          `json:"poll"`
+	Text               *string        `json:"text,omitempty"` // only when deleted, for redrafting
+}
+
+// Mention is Mastodon's Status Mention entity.
+type Mention struct {
+	ID       string `json:"id"`
+	Username string `json:"username"`
+	URL      string `json:"url"`
+	Acct     string `json:"acct"`
+}
+
+// Tag is a status's hashtag.
+type Tag struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// Poll is Mastodon's Poll entity.
+type Poll struct {
+	ID          string       `json:"id"`
+	ExpiresAt   *Time        `json:"expires_at"`
+	Expired     bool         `json:"expired"`
+	Multiple    bool         `json:"multiple"`
+	VotesCount  int64        `json:"votes_count"`
+	VotersCount *int64       `json:"voters_count"`
+	Voted       *bool        `json:"voted,omitempty"`
+	OwnVotes    *[]int       `json:"own_votes,omitempty"`
+	Options     []PollOption `json:"options"`
+	Emojis      []Emoji      `json:"emojis"`
+}
+
+// PollOption is one option of a poll; VotesCount is null while totals
+// are hidden.
+type PollOption struct {
+	Title      string `json:"title"`
+	VotesCount *int64 `json:"votes_count"`
+}
+
+func (a *API) statusService() *statuses.Service { return statuses.New(a.Cfg, a.Store) }
+
+func strPtr(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+// msTime renders a stored time (milliseconds since the epoch).
+func msTime(v int64) Time { return Time(time.UnixMilli(v).UTC()) }
+
+// renderStatusList loads and renders ids for the viewer in a fixed number
+// of queries, dropping statuses the viewer may not see.
+func (a *API) renderStatusList(ctx context.Context, v *Viewer, ids []domain.ID, filterContext string) ([]*Status, error) {
+	out := []*Status{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	b, err := a.statusService().Load(ctx, v.AccountID(), ids)
+	if err != nil {
+		return nil, err
+	}
+	var shown []*domain.Status
+	for _, st := range b.Statuses {
+		shown = append(shown, st)
+	}
+	filtered, err := a.filterResults(ctx, v, filterContext, shown)
+	if err != nil {
+		return nil, err
+	}
+	r := statusRenderer{a: a, v: v, b: b, filtered: filtered, now: a.Store.Now()}
+	for _, id := range b.Order {
+		if s := r.render(b.Statuses[id]); s != nil {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// renderStatus renders one status; it is not found when the viewer may
+// not see it.
+func (a *API) renderStatus(ctx context.Context, v *Viewer, id domain.ID) (*Status, error) {
+	list, err := a.renderStatusList(ctx, v, []domain.ID{id}, "thread")
+	if err != nil {
+		return nil, err
+	}
+	if len(list) == 0 {
+		return nil, domain.NotFound()
+	}
+	return list[0], nil
+}
+
+type statusRenderer struct {
+	a        *API
+	v        *Viewer
+	b        *statuses.Bundle
+	filtered map[domain.ID][]FilterResult
+	now      time.Time
+}
+
+func (r *statusRenderer) render(st *domain.Status) *Status {
+	acct := r.b.Accounts[st.AccountID]
+	if acct == nil {
+		return nil
+	}
+	viewer := r.v.AccountID()
+	out := &Status{
+		ID: st.ID.String(), CreatedAt: Time(st.CreatedAt), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
+		Visibility: string(st.Visibility), Language: strPtr(st.Language), URI: st.URI, URL: strPtr(st.URL),
+		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
+		EditedAt: timePtr(st.EditedAt), Content: st.Content, Filtered: []FilterResult{},
+		Account: r.a.renderAccount(acct), MediaAttachments: []any{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []Emoji{},
+	}
+	if st.InReplyToID != 0 {
+		out.InReplyToID = strPtr(st.InReplyToID.String())
+	}
+	if st.InReplyToAccountID != 0 {
+		out.InReplyToAccountID = strPtr(st.InReplyToAccountID.String())
+	}
+	if f := r.filtered[st.ID]; len(f) > 0 {
+		out.Filtered = f
+	}
+	if viewer != 0 {
+		vs := r.b.Viewer
+		out.Favourited = boolPtr(vs.Favourited[st.ID])
+		out.Reblogged = boolPtr(vs.Reblogged[st.ID])
+		out.Muted = boolPtr(vs.MutedConversations[st.ConversationID])
+		out.Bookmarked = boolPtr(vs.Bookmarked[st.ID])
+		if st.AccountID == viewer && st.ReblogOfID == 0 && st.Visibility != domain.Direct {
+			out.Pinned = boolPtr(vs.Pinned[st.ID])
+		}
+	}
+	if st.ReblogOfID != 0 {
+		orig := r.b.Statuses[st.ReblogOfID]
+		if orig == nil {
+			return nil
+		}
+		if out.Reblog = r.render(orig); out.Reblog == nil {
+			return nil
+		}
+		if len(out.Reblog.Filtered) > 0 {
+			out.Filtered = out.Reblog.Filtered
+		}
+		return out
+	}
+	if app, ok := r.b.Apps[st.ApplicationID]; ok && st.ApplicationID != 0 {
+		out.Application = &Application{Name: app.Name, Website: strPtr(app.Website)}
+	}
+	for _, id := range r.b.Mentions[st.ID] {
+		if m := r.b.Accounts[id]; m != nil {
+			u := m.URL
+			if u == "" {
+				u = m.URI
+			}
+			out.Mentions = append(out.Mentions, Mention{ID: m.ID.String(), Username: m.Username, URL: u, Acct: m.Acct()})
+		}
+	}
+	for _, t := range r.b.Tags[st.ID] {
+		out.Tags = append(out.Tags, Tag{Name: t, URL: r.a.Cfg.URL + "/tags/" + t})
+	}
+	if p := r.b.Polls[st.ID]; p != nil {
+		out.Poll = r.renderPoll(st, p)
+	}
+	return out
+}
+
+func (r *statusRenderer) renderPoll(st *domain.Status, p *store.Poll) *Poll {
+	viewer := r.v.AccountID()
+	expired := statuses.Expired(p, r.now)
+	own := viewer != 0 && viewer == st.AccountID
+	out := &Poll{
+		ID: st.ID.String(), ExpiresAt: timePtr(&p.ExpiresAt), Expired: expired, Multiple: p.Multiple,
+		Options: make([]PollOption, len(p.Options)), Emojis: []Emoji{},
+	}
+	voters := p.VotersCount
+	out.VotersCount = &voters
+	hide := p.HideTotals && !expired && !own
+	for i, title := range p.Options {
+		out.Options[i].Title = title
+		out.VotesCount += p.Votes[i]
+		if !hide {
+			n := p.Votes[i]
+			out.Options[i].VotesCount = &n
+		}
+	}
+	if viewer != 0 {
+		votes := r.b.OwnVotes[st.ID]
+		out.Voted = boolPtr(own || len(votes) > 0)
+		mine := append([]int{}, votes...)
+		out.OwnVotes = &mine
+	}
+	return out
+}

@@ -1,0 +1,185 @@
+package statuses
+
+import (
+	"context"
+	"time"
+
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// Favourite favourites a visible status (the boosted one for a boost) and
+// returns its id.
+func (s *Service) Favourite(ctx context.Context, viewer, id domain.ID) (domain.ID, error) {
+	st, err := s.visibleOriginal(ctx, viewer, id)
+	if err != nil {
+		return 0, err
+	}
+	return st.ID, s.Store.Favourite(ctx, viewer, st)
+}
+
+// Unfavourite removes a favourite.
+func (s *Service) Unfavourite(ctx context.Context, viewer, id domain.ID) (domain.ID, error) {
+	st, err := s.visibleOriginal(ctx, viewer, id)
+	if err != nil {
+		return 0, err
+	}
+	return st.ID, s.Store.Unfavourite(ctx, viewer, st)
+}
+
+// Reblog boosts a visible status and returns the boost's id. Only public
+// and unlisted statuses may be boosted, and one's own private ones (which
+// stay private); boosting twice returns the first boost.
+func (s *Service) Reblog(ctx context.Context, booster *domain.Account, prefs domain.Preferences, id domain.ID, visibility string) (domain.ID, error) {
+	orig, err := s.visibleOriginal(ctx, booster.ID, id)
+	if err != nil {
+		return 0, err
+	}
+	switch {
+	case orig.Visibility == domain.Direct,
+		orig.Visibility == domain.Private && orig.AccountID != booster.ID:
+		return 0, domain.Forbidden("This action is not allowed")
+	}
+	if prev, err := s.Store.ReblogOf(ctx, booster.ID, orig.ID); err != nil || prev != 0 {
+		return prev, err
+	}
+	vis := domain.Visibility(visibility)
+	if vis == "" {
+		vis = prefs.DefaultVisibility
+	}
+	if vis == "" || vis == domain.Direct {
+		vis = domain.Public
+	}
+	if !domain.ValidVisibility(vis) {
+		return 0, domain.Invalid("Validation failed: visibility must be public, unlisted or private")
+	}
+	if orig.Visibility == domain.Private {
+		vis = domain.Private
+	}
+	bid := s.Store.IDs.Next()
+	boost := &domain.Status{
+		ID: bid, AccountID: booster.ID, Local: true, Visibility: vis, ReblogOfID: orig.ID,
+		URI:            s.Cfg.URL + "/users/" + booster.Username + "/statuses/" + bid.String() + "/activity",
+		URL:            s.Cfg.URL + "/@" + booster.Username + "/" + bid.String(),
+		ConversationID: orig.ConversationID, CreatedAt: s.Store.Now(),
+	}
+	return bid, s.Store.CreateReblog(ctx, boost, orig)
+}
+
+// Unreblog removes the viewer's boost of a status and returns the
+// boosted status's id.
+func (s *Service) Unreblog(ctx context.Context, viewer, id domain.ID) (domain.ID, error) {
+	orig, err := s.visibleOriginal(ctx, viewer, id)
+	if err != nil {
+		return 0, err
+	}
+	bid, err := s.Store.ReblogOf(ctx, viewer, orig.ID)
+	if err != nil || bid == 0 {
+		return orig.ID, err
+	}
+	boost, err := s.Store.Status(ctx, bid)
+	if err != nil {
+		return 0, err
+	}
+	return orig.ID, s.Store.DeleteStatus(ctx, boost)
+}
+
+// Bookmark adds or removes a bookmark on a visible status.
+func (s *Service) Bookmark(ctx context.Context, viewer, id domain.ID, on bool) (domain.ID, error) {
+	st, err := s.visibleOriginal(ctx, viewer, id)
+	if err != nil {
+		return 0, err
+	}
+	return st.ID, s.Store.SetBookmark(ctx, viewer, st.ID, on)
+}
+
+// Pin pins or unpins one's own public, unlisted or private status.
+func (s *Service) Pin(ctx context.Context, viewer, id domain.ID, on bool) (domain.ID, error) {
+	st, err := s.visibleStatus(ctx, viewer, id)
+	if err != nil {
+		return 0, err
+	}
+	if !on {
+		return st.ID, s.Store.Unpin(ctx, viewer, st.ID)
+	}
+	switch {
+	case st.ReblogOfID != 0:
+		return 0, domain.Invalid("Validation failed: A boost cannot be pinned")
+	case st.AccountID != viewer:
+		return 0, domain.Invalid("Validation failed: Someone else's post cannot be pinned")
+	case st.Visibility == domain.Direct:
+		return 0, domain.Invalid("Validation failed: A direct post cannot be pinned")
+	}
+	return st.ID, s.Store.Pin(ctx, viewer, st.ID, MaxPins)
+}
+
+// MuteConversation stops (or resumes) notifications from a status's thread.
+func (s *Service) MuteConversation(ctx context.Context, viewer, id domain.ID, on bool) (domain.ID, error) {
+	st, err := s.visibleOriginal(ctx, viewer, id)
+	if err != nil {
+		return 0, err
+	}
+	return st.ID, s.Store.SetConversationMute(ctx, viewer, st.ConversationID, on)
+}
+
+// Vote records the viewer's choices in a visible poll (poll ids are their
+// status's id).
+func (s *Service) Vote(ctx context.Context, viewer, pollID domain.ID, choices []int) error {
+	st, err := s.visibleStatus(ctx, viewer, pollID)
+	if err != nil {
+		return err
+	}
+	polls, _, err := s.Store.Polls(ctx, viewer, []domain.ID{st.ID})
+	if err != nil {
+		return err
+	}
+	p := polls[st.ID]
+	if p == nil {
+		return domain.NotFound()
+	}
+	if !p.ExpiresAt.After(s.Store.Now()) {
+		return domain.Invalid("Validation failed: The poll has already ended")
+	}
+	if len(choices) == 0 {
+		return domain.Invalid("Validation failed: choices can't be blank")
+	}
+	if len(choices) > 1 && !p.Multiple {
+		return domain.Invalid("Validation failed: This poll allows a single choice")
+	}
+	seen := map[int]bool{}
+	for _, c := range choices {
+		if c < 0 || c >= len(p.Options) {
+			return domain.Invalid("Validation failed: choice %d is not an option of this poll", c)
+		}
+		if seen[c] {
+			return domain.Invalid("Validation failed: choice %d given twice", c)
+		}
+		seen[c] = true
+	}
+	return s.Store.Vote(ctx, viewer, st.ID, choices)
+}
+
+// Poll returns a visible status's poll id, or not found.
+func (s *Service) Poll(ctx context.Context, viewer, pollID domain.ID) (domain.ID, error) {
+	st, err := s.visibleStatus(ctx, viewer, pollID)
+	if err != nil {
+		return 0, err
+	}
+	polls, _, err := s.Store.Polls(ctx, 0, []domain.ID{st.ID})
+	if err != nil {
+		return 0, err
+	}
+	if polls[st.ID] == nil {
+		return 0, domain.NotFound()
+	}
+	return st.ID, nil
+}
+
+// NotifyExpiredPolls sends "poll" notifications for polls that ended. The
+// lead wires it into a periodic job.
+func (s *Service) NotifyExpiredPolls(ctx context.Context) (int, error) {
+	return s.Store.NotifyExpiredPolls(ctx)
+}
+
+// Expired reports whether a poll has ended at now.
+func Expired(p *store.Poll, now time.Time) bool { return !p.ExpiresAt.After(now) }

@@ -1,0 +1,113 @@
+package statuses
+
+import (
+	"context"
+
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// Bundle is everything needed to render a page of statuses for one viewer,
+// loaded in a fixed number of batched queries.
+type Bundle struct {
+	Order    []domain.ID                   // the requested ids the viewer may see, in order
+	Statuses map[domain.ID]*domain.Status  // requested statuses and the ones they boost
+	Accounts map[domain.ID]*domain.Account // authors and mentioned accounts
+	Mentions map[domain.ID][]domain.ID     // by status
+	Tags     map[domain.ID][]string        // by status
+	Polls    map[domain.ID]*store.Poll     // by status
+	OwnVotes map[domain.ID][]int           // the viewer's choices, by status
+	Viewer   *store.ViewerState            // the viewer's favourites, boosts, ...
+	Apps     map[domain.ID]store.AppInfo   // by application id
+}
+
+// Load loads ids for viewer (0 = anonymous), keeping only those the viewer
+// may see. It runs about ten queries whatever the number of ids.
+func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (*Bundle, error) {
+	b := &Bundle{}
+	var err error
+	if b.Statuses, err = s.Store.Statuses(ctx, ids); err != nil {
+		return nil, err
+	}
+	var origIDs []domain.ID
+	for _, st := range b.Statuses {
+		if st.ReblogOfID != 0 && b.Statuses[st.ReblogOfID] == nil {
+			origIDs = append(origIDs, st.ReblogOfID)
+		}
+	}
+	if len(origIDs) > 0 {
+		origs, err := s.Store.Statuses(ctx, origIDs)
+		if err != nil {
+			return nil, err
+		}
+		for id, st := range origs {
+			b.Statuses[id] = st
+		}
+	}
+	authors, all := uniqueAuthors(b.Statuses)
+	rel, err := s.Store.ViewerRelations(ctx, viewer, authors, all)
+	if err != nil {
+		return nil, err
+	}
+	seen := map[domain.ID]bool{}
+	for _, id := range ids {
+		st := b.Statuses[id]
+		if st == nil || seen[id] || !VisibleWithOriginal(st, b.Statuses[st.ReblogOfID], viewer, rel) {
+			continue
+		}
+		seen[id] = true
+		b.Order = append(b.Order, id)
+	}
+	// Only what is shown needs the rest.
+	shown := map[domain.ID]*domain.Status{}
+	for _, id := range b.Order {
+		st := b.Statuses[id]
+		shown[id] = st
+		if st.ReblogOfID != 0 {
+			shown[st.ReblogOfID] = b.Statuses[st.ReblogOfID]
+		}
+	}
+	b.Statuses = shown
+	accountIDs, statusIDs := uniqueAuthors(shown)
+	var convs, apps []domain.ID
+	for _, st := range shown {
+		convs = append(convs, st.ConversationID)
+		if st.ApplicationID != 0 {
+			apps = append(apps, st.ApplicationID)
+		}
+	}
+	if b.Mentions, err = s.Store.MentionsOf(ctx, statusIDs); err != nil {
+		return nil, err
+	}
+	for _, ms := range b.Mentions {
+		accountIDs = append(accountIDs, ms...)
+	}
+	if b.Accounts, err = s.Store.Accounts(ctx, accountIDs); err != nil {
+		return nil, err
+	}
+	if b.Tags, err = s.Store.TagsOf(ctx, statusIDs); err != nil {
+		return nil, err
+	}
+	if b.Polls, b.OwnVotes, err = s.Store.Polls(ctx, viewer, statusIDs); err != nil {
+		return nil, err
+	}
+	if b.Viewer, err = s.Store.LoadViewerState(ctx, viewer, statusIDs, convs); err != nil {
+		return nil, err
+	}
+	if b.Apps, err = s.Store.Apps(ctx, apps); err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+func uniqueAuthors(m map[domain.ID]*domain.Status) (authors, ids []domain.ID) {
+	seen := map[domain.ID]bool{}
+	for id, st := range m {
+		ids = append(ids, id)
+		if !seen[st.AccountID] {
+			seen[st.AccountID] = true
+			authors = append(authors, st.AccountID)
+		}
+	}
+	return authors, ids
+}
