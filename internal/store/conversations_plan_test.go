@@ -104,7 +104,7 @@ func lfPlan(t *testing.T, d *db.DB, q string, args ...any) string {
 }
 
 // TestListAndConversationQueryPlans checks that the list timeline, the
-// conversations list and the home timeline with the exclusive-list filter
+// conversations list and the home timeline (with its exclusive-list filter)
 // are served by indexes, not by scanning statuses, home feeds or mentions.
 func TestListAndConversationQueryPlans(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d *db.DB) {
@@ -114,7 +114,7 @@ func TestListAndConversationQueryPlans(t *testing.T) {
 		listQ, listArgs := store.ListTimelineQuery(4, &store.List{ID: 4, RepliesPolicy: "list"}, page, time.Now().UnixMilli())
 		convQ, convArgs := store.ConversationsQuery(4, 0, page)
 		where, order, pargs := store.PageClause("h.status_id", page, 3)
-		homeQ := strings.NewReplacer("{where}", where+" AND "+store.ExclusiveListAuthorFilter("h.author_id", 1), "{order}", order).
+		homeQ := strings.NewReplacer("{where}", where, "{order}", order).
 			Replace(store.HomeTimelineSQL) + " LIMIT 20"
 		cases := []struct {
 			name string

@@ -242,6 +242,8 @@ func ListTimelineQuery(owner domain.ID, l *List, p domain.Page, nowMs int64) (st
 // placeholder number bound to the owner's account id. The home timeline
 // query appends "AND " + this condition.
 func ExclusiveListAuthorFilter(authorCol string, ownerArg int) string {
-	return fmt.Sprintf(`%s NOT IN (SELECT la.account_id FROM list_accounts la JOIN lists l ON l.id = la.list_id
-		WHERE l.account_id = $%d AND l.exclusive = TRUE)`, authorCol, ownerArg)
+	// NOT EXISTS rather than NOT IN: PostgreSQL plans it as an anti-join and
+	// keeps walking the feed's primary key in order.
+	return fmt.Sprintf(`NOT EXISTS (SELECT 1 FROM list_accounts la JOIN lists l ON l.id = la.list_id
+		WHERE l.account_id = $%d AND l.exclusive = TRUE AND la.account_id = %s)`, ownerArg, authorCol)
 }

@@ -57,13 +57,18 @@ func (s *Store) page(ctx context.Context, q, col string, args []any, p domain.Pa
 // HomeTimelineSQL selects a page of a home feed, dropping authors and
 // boosters the reader blocks, is blocked by, or mutes. Exported so tests
 // can check its query plan.
-const HomeTimelineSQL = `SELECT h.status_id, h.status_id FROM home_feed h
+var HomeTimelineSQL = `SELECT h.status_id, h.status_id FROM home_feed h
 	WHERE h.account_id = $1 AND {where}
 	  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1 AND b.target_account_id IN (h.author_id, h.origin_author_id))
 	  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.target_account_id = $1 AND b.account_id IN (h.author_id, h.origin_author_id))
 	  AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $1 AND m.target_account_id IN (h.author_id, h.origin_author_id)
 	                  AND (m.expires_at IS NULL OR m.expires_at > $2))
+	  AND ` + exclusiveListFilter + `
 	ORDER BY {order}`
+
+// exclusiveListFilter leaves out of the home timeline the authors that the
+// reader put in an exclusive list: they are read in that list only.
+var exclusiveListFilter = ExclusiveListAuthorFilter("h.author_id", 1)
 
 // HomeTimeline returns a page of the reader's home feed.
 func (s *Store) HomeTimeline(ctx context.Context, reader domain.ID, p domain.Page) ([]PageItem, error) {

@@ -96,6 +96,13 @@ func msTime(v int64) Time { return Time(time.UnixMilli(v).UTC()) }
 // renderStatusList loads and renders ids for the viewer in a fixed number
 // of queries, dropping statuses the viewer may not see.
 func (a *API) renderStatusList(ctx context.Context, v *Viewer, ids []domain.ID, filterContext string) ([]*Status, error) {
+	return a.renderStatusesHiding(ctx, v, ids, filterContext, true)
+}
+
+// renderStatusesHiding renders ids; with hide, statuses that a filter with
+// the "hide" action matches are left out, as Mastodon does in timelines.
+// A single status asked for by id is shown, marked in "filtered".
+func (a *API) renderStatusesHiding(ctx context.Context, v *Viewer, ids []domain.ID, filterContext string, hide bool) ([]*Status, error) {
 	out := []*Status{}
 	if len(ids) == 0 {
 		return out, nil
@@ -114,6 +121,9 @@ func (a *API) renderStatusList(ctx context.Context, v *Viewer, ids []domain.ID, 
 	}
 	r := statusRenderer{a: a, v: v, b: b, filtered: filtered, now: a.Store.Now()}
 	for _, id := range b.Order {
+		if hide && hiddenByFilter(filtered[id]) {
+			continue
+		}
 		if s := r.render(b.Statuses[id]); s != nil {
 			out = append(out, s)
 		}
@@ -124,7 +134,7 @@ func (a *API) renderStatusList(ctx context.Context, v *Viewer, ids []domain.ID, 
 // renderStatus renders one status; it is not found when the viewer may
 // not see it.
 func (a *API) renderStatus(ctx context.Context, v *Viewer, id domain.ID) (*Status, error) {
-	list, err := a.renderStatusList(ctx, v, []domain.ID{id}, "thread")
+	list, err := a.renderStatusesHiding(ctx, v, []domain.ID{id}, "thread", false)
 	if err != nil {
 		return nil, err
 	}
