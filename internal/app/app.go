@@ -19,8 +19,9 @@ import (
 	"github.com/agora-social/agora/internal/maintenance"
 	"github.com/agora-social/agora/internal/metrics"
 	"github.com/agora-social/agora/internal/server"
-	"github.com/agora-social/agora/internal/web"
+	"github.com/agora-social/agora/internal/statuses"
 	"github.com/agora-social/agora/internal/store"
+	"github.com/agora-social/agora/internal/web"
 )
 
 // App is one agora process.
@@ -79,6 +80,8 @@ const Version = mastodon.Version
 // link when there is no admin yet.
 func (a *App) Start(ctx context.Context) error {
 	maintenance.Register(a.Jobs, a.Store, a.Log)
+	statuses.Register(a.Jobs, statuses.New(a.Cfg, a.Store), a.Log)
+	a.Fed.RegisterWorkers(nil) // inbox activities are stored and marked; processing comes with federation
 	if err := a.Jobs.Start(ctx); err != nil {
 		return err
 	}

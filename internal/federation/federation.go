@@ -1,12 +1,23 @@
-// Package federation serves the ActivityPub endpoints (actors, inboxes,
-// collections) and will deliver activities to other servers.
+// Package federation serves the ActivityPub endpoints (actors, collections,
+// inboxes) and holds what federation needs around them: the remote key
+// cache, request signing with local keys, and the inbox worker.
 package federation
 
 import (
+	"bytes"
+	"encoding/json"
 	"log/slog"
+	"mime"
 	"net/http"
+	"strings"
+	"sync"
+	"time"
 
+	"github.com/agora-social/agora/internal/activitypub"
+	"github.com/agora-social/agora/internal/api/mastodon"
 	"github.com/agora-social/agora/internal/config"
+	"github.com/agora-social/agora/internal/httpclient"
+	"github.com/agora-social/agora/internal/httpsig"
 	"github.com/agora-social/agora/internal/jobs"
 	"github.com/agora-social/agora/internal/store"
 )
@@ -17,7 +28,90 @@ type Handler struct {
 	Log   *slog.Logger
 	Store *store.Store
 	Jobs  *jobs.Queue
+	// Client is the outgoing HTTP client; built from Cfg when nil.
+	Client *httpclient.Client
+	// Now is the clock; time.Now when nil.
+	Now func() time.Time
+
+	once         sync.Once
+	registerOnce sync.Once
+	verifier     *httpsig.Verifier
+	keys         *keyCache
+}
+
+func (h *Handler) init() {
+	h.once.Do(func() {
+		if h.Now == nil {
+			h.Now = time.Now
+		}
+		if h.Log == nil {
+			h.Log = slog.Default()
+		}
+		if h.Client == nil {
+			h.Client = httpclient.New(httpclient.Config{
+				AllowPrivate: h.Cfg.AllowPrivate,
+				UserAgent:    httpclient.UserAgent(mastodon.Version, h.Cfg.URL),
+			})
+		}
+		h.keys = &keyCache{h: h}
+		scheme, _, _ := strings.Cut(h.Cfg.URL, "://")
+		h.verifier = &httpsig.Verifier{Keys: h.keys, Now: h.Now, Scheme: scheme}
+	})
 }
 
 // Register adds the ActivityPub routes.
-func (h *Handler) Register(mux *http.ServeMux) {}
+func (h *Handler) Register(mux *http.ServeMux) {
+	h.init()
+	mux.HandleFunc("GET /users/{name}", h.actor)
+	mux.HandleFunc("GET /users/{name}/followers", h.followers)
+	mux.HandleFunc("GET /users/{name}/following", h.following)
+	mux.HandleFunc("GET /users/{name}/outbox", h.outbox)
+	mux.HandleFunc("GET /users/{name}/collections/featured", h.featured)
+	mux.HandleFunc("GET /users/{name}/collections/tags", h.featuredTags)
+	mux.HandleFunc("GET /users/{name}/statuses/{id}", h.status)
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/activity", h.statusActivity)
+	mux.HandleFunc("POST /users/{name}/inbox", h.inbox)
+	mux.HandleFunc("POST /inbox", h.inbox)
+	mux.HandleFunc("GET /actor", h.instanceActor)
+	mux.HandleFunc("POST /actor/inbox", h.inbox)
+}
+
+// wantsActivityJSON reports whether the Accept header asks for ActivityPub
+// JSON (activity+json, ld+json or plain json) rather than a web page.
+func wantsActivityJSON(r *http.Request) bool {
+	for part := range strings.SplitSeq(r.Header.Get("Accept"), ",") {
+		mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+		if err != nil {
+			continue
+		}
+		switch mt {
+		case "application/activity+json", "application/ld+json", "application/json":
+			return true
+		}
+	}
+	return false
+}
+
+// writeAP writes an ActivityPub document.
+func writeAP(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":"internal error"}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", activitypub.ContentType+"; charset=utf-8")
+	w.Header().Set("Vary", "Accept")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeError writes {"error": msg} with status, as the rest of agora does.
+func writeError(w http.ResponseWriter, status int, msg string) {
+	var buf bytes.Buffer
+	_ = json.NewEncoder(&buf).Encode(map[string]string{"error": msg})
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}

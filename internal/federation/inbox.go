@@ -1,0 +1,216 @@
+package federation
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+
+	"github.com/riverqueue/river"
+
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/httpsig"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// Inbox limits.
+const (
+	MaxInboxBody = 1 << 20 // bytes of one activity
+	maxIDLen     = 2048    // bytes of an activity id or actor URI
+	MaxJSONDepth = 64      // nesting of arrays and objects in one activity
+)
+
+// InboxArgs is the job that processes one stored inbox activity.
+type InboxArgs struct {
+	// ActivityID is inbox_activities.id, encoded as a string: on PostgreSQL
+	// the job's JSON args lose int64 precision through a float64.
+	ActivityID int64 `json:"activity_id,string"`
+}
+
+// Kind names the job in the queue.
+func (InboxArgs) Kind() string { return "federation.inbox" }
+
+// InboxProcessor handles a verified activity. Until the services it needs
+// (follows, statuses, ...) are wired in, the default only records it.
+type InboxProcessor func(ctx context.Context, a *store.InboxActivity) error
+
+// RegisterWorkers adds the federation workers to the queue; call it before
+// the queue starts. process may be nil (activities are then only marked
+// processed and logged). Calls after the first do nothing.
+func (h *Handler) RegisterWorkers(process InboxProcessor) {
+	h.init()
+	h.registerOnce.Do(func() {
+		river.AddWorker(h.Jobs.Workers(), &inboxWorker{h: h, process: process})
+	})
+}
+
+type inboxWorker struct {
+	river.WorkerDefaults[InboxArgs]
+	h       *Handler
+	process InboxProcessor
+}
+
+func (w *inboxWorker) Work(ctx context.Context, job *river.Job[InboxArgs]) error {
+	a, err := w.h.Store.InboxActivity(ctx, domain.ID(job.Args.ActivityID))
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil // removed since: nothing to do
+	}
+	if err != nil {
+		return err
+	}
+	if a.ProcessedAt != 0 {
+		return nil
+	}
+	if w.process != nil {
+		if err := w.process(ctx, a); err != nil {
+			return err
+		}
+	} else {
+		w.h.Log.Info("inbox activity received; processing not implemented yet", "type", a.Type, "id", a.ActivityID, "actor", a.ActorURI)
+	}
+	return w.h.Store.MarkInboxActivityProcessed(ctx, a.ID)
+}
+
+// incoming is the part of an activity the inbox reads before storing it.
+type incoming struct {
+	ID    string          `json:"id"`
+	Type  json.RawMessage `json:"type"`
+	Actor json.RawMessage `json:"actor"`
+}
+
+// inbox receives an activity: size limit, signature and digest verified,
+// the signer must be the activity's actor, then the activity is stored and
+// its processing job enqueued in one transaction, duplicates dropped, 202.
+func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInboxBody))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			writeError(w, http.StatusRequestEntityTooLarge, "Activity is larger than 1 MiB")
+			return
+		}
+		writeError(w, http.StatusBadRequest, "Could not read the request body")
+		return
+	}
+	var recipient domain.ID
+	if name := r.PathValue("name"); name != "" {
+		a := h.localAccount(w, r)
+		if a == nil {
+			return
+		}
+		recipient = a.ID
+	}
+	v, err := h.verifier.Verify(ctx, r, body)
+	if err != nil {
+		h.Log.Debug("inbox: signature refused", "err", err, "remote", r.RemoteAddr)
+		msg := "Request not signed"
+		if !errors.Is(err, httpsig.ErrUnsigned) {
+			msg = "Verification failed: " + err.Error()
+		}
+		writeError(w, http.StatusUnauthorized, msg)
+		return
+	}
+	if jsonDepth(body) > MaxJSONDepth {
+		writeError(w, http.StatusBadRequest, "Activity is nested too deeply")
+		return
+	}
+	var act incoming
+	if err := json.Unmarshal(body, &act); err != nil {
+		writeError(w, http.StatusBadRequest, "Body is not a JSON object")
+		return
+	}
+	typ, actor := firstString(act.Type), idOf(act.Actor)
+	if typ == "" || actor == "" {
+		writeError(w, http.StatusBadRequest, "Activity needs a type and an actor")
+		return
+	}
+	if len(act.ID) > maxIDLen || len(actor) > maxIDLen || len(typ) > 64 {
+		writeError(w, http.StatusBadRequest, "Activity id, actor or type is too long")
+		return
+	}
+	// Relayed activities (signed by someone else, carrying a Linked Data
+	// signature) are not accepted yet: the signer must be the actor.
+	if actor != v.Owner {
+		writeError(w, http.StatusUnauthorized, "Signed request actor does not match the activity's actor")
+		return
+	}
+	activityID := act.ID
+	if activityID == "" {
+		// Transient activities have no id: deduplicate by content.
+		sum := sha256.Sum256(body)
+		activityID = "urn:agora:sha256:" + hex.EncodeToString(sum[:])
+	} else if !sameHost(activityID, actor) {
+		writeError(w, http.StatusUnauthorized, "Activity id and actor are on different hosts")
+		return
+	}
+	stored := &store.InboxActivity{ActivityID: activityID, Type: typ, ActorURI: actor, KeyID: v.KeyID,
+		RecipientAccountID: recipient, Body: string(body)}
+	_, err = h.Store.InsertInboxActivity(ctx, stored, func(tx *sql.Tx, id domain.ID) error {
+		return h.Jobs.InsertTx(ctx, tx, InboxArgs{ActivityID: int64(id)}, nil)
+	})
+	if err != nil {
+		h.Log.Error("inbox: store activity", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "Could not store the activity; try again later")
+		return
+	}
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// firstString reads a string, or the first string of an array (type may be
+// either in JSON-LD).
+func firstString(raw json.RawMessage) string {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s
+	}
+	var list []string
+	if json.Unmarshal(raw, &list) == nil && len(list) > 0 {
+		return list[0]
+	}
+	return ""
+}
+
+// idOf reads an id given as a string or as an object with an id.
+func idOf(raw json.RawMessage) string {
+	if s := firstString(raw); s != "" {
+		return s
+	}
+	var obj struct {
+		ID string `json:"id"`
+	}
+	if json.Unmarshal(raw, &obj) == nil {
+		return obj.ID
+	}
+	return ""
+}
+
+// jsonDepth is the deepest nesting of arrays and objects in b (which need
+// not be valid JSON: the parser judges that afterwards).
+func jsonDepth(b []byte) int {
+	depth, deepest, inString, escaped := 0, 0, false, false
+	for _, c := range b {
+		switch {
+		case escaped:
+			escaped = false
+		case inString:
+			if c == '\\' {
+				escaped = true
+			} else if c == '"' {
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			deepest = max(deepest, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return deepest
+}
