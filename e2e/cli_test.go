@@ -3,6 +3,7 @@ package e2e
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -56,4 +57,54 @@ func TestAdminCLI(t *testing.T) {
 			}
 		}
 	})
+}
+
+// Under approval, a sign-up waits until an admin approves it from the CLI.
+func TestApproveCLI(t *testing.T) {
+	s := startServer(t, "sqlite", "AGORA_REGISTRATIONS=approval")
+	post := func(path, token string, form url.Values) map[string]any {
+		t.Helper()
+		req, _ := http.NewRequest("POST", s.URL+path, strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer res.Body.Close()
+		var m map[string]any
+		if err := json.NewDecoder(res.Body).Decode(&m); err != nil || res.StatusCode != 200 {
+			t.Fatalf("POST %s: %d %v %v", path, res.StatusCode, m, err)
+		}
+		return m
+	}
+	app := post("/api/v1/apps", "", url.Values{"client_name": {"signup"}, "redirect_uris": {"urn:ietf:wg:oauth:2.0:oob"}, "scopes": {"read write"}})
+	appTok := post("/oauth/token", "", url.Values{"grant_type": {"client_credentials"}, "client_id": {app["client_id"].(string)},
+		"client_secret": {app["client_secret"].(string)}, "scope": {"read write"}})["access_token"].(string)
+	userTok := post("/api/v1/accounts", appTok, url.Values{"username": {"dana"}, "email": {"dana@example.org"},
+		"password": {"correct horse battery"}, "agreement": {"true"}, "reason": {"I work at the library"}})["access_token"].(string)
+	status := func() int {
+		req, _ := http.NewRequest("GET", s.URL+"/api/v1/accounts/verify_credentials", nil)
+		req.Header.Set("Authorization", "Bearer "+userTok)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		return res.StatusCode
+	}
+	if got := status(); got != 403 {
+		t.Fatalf("before approval: %d, want 403", got)
+	}
+	if out := s.admin(t, "approve", "--username", "dana"); out != "approved @dana" {
+		t.Errorf("approve printed %q", out)
+	}
+	if got := status(); got != 200 {
+		t.Fatalf("after approval: %d, want 200", got)
+	}
+	if _, err := s.adminErr("approve", "--username", "nobody"); err == nil {
+		t.Errorf("approving an unknown user succeeded")
+	}
 }

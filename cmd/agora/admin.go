@@ -18,7 +18,7 @@ import (
 func admin(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("admin: give a subcommand: create-user or token")
+		return errors.New("admin: give a subcommand: create-user, token or approve")
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -30,8 +30,10 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 		return createUser(ctx, cfg, log, args[1:], stdout, stderr)
 	case "token":
 		return issueToken(ctx, cfg, log, args[1:], stdout, stderr)
+	case "approve":
+		return approveUser(ctx, cfg, log, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("admin: unknown subcommand %q (want create-user or token)", args[0])
+	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token or approve)", args[0])
 }
 
 func createUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
@@ -94,5 +96,40 @@ func issueToken(ctx context.Context, cfg *config.Config, log *slog.Logger, args 
 		return err
 	}
 	fmt.Fprintln(stdout, tok)
+	return nil
+}
+
+// approveUser approves an account that signed up while registrations
+// needed approval (AGORA_REGISTRATIONS=approval).
+func approveUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin approve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "the local user to approve")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return errors.New("approve: --username is required")
+	}
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Store.UserByUsername(ctx, *username)
+	if err != nil {
+		if domain.KindOf(err) == domain.KindNotFound {
+			return fmt.Errorf("approve: no local user %q", *username)
+		}
+		return err
+	}
+	if u.Approved {
+		fmt.Fprintf(stdout, "@%s was already approved\n", *username)
+		return nil
+	}
+	if err := a.Store.ApproveUser(ctx, u.ID); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "approved @%s\n", *username)
 	return nil
 }

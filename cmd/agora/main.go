@@ -26,6 +26,7 @@ Usage:
   agora serve                      run the server (configuration from the environment)
   agora admin create-user --username U --email E --password P [--role user|moderator|admin]
   agora admin token --username U [--scopes "read write follow push"]
+  agora admin approve --username U   approve a sign-up (AGORA_REGISTRATIONS=approval)
   agora version
 
 Configuration (environment): AGORA_ADDR, AGORA_URL, AGORA_DATA, DATABASE_URL,

@@ -180,3 +180,9 @@ func (s *Store) DeleteSetting(ctx context.Context, key string) error {
 	_, err := s.DB.W.ExecContext(ctx, `DELETE FROM settings WHERE key = $1`, key)
 	return err
 }
+
+// ApproveUser lets a user who signed up under approval log in.
+func (s *Store) ApproveUser(ctx context.Context, userID domain.ID) error {
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE users SET approved = TRUE WHERE id = $1`, int64(userID))
+	return err
+}
