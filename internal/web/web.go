@@ -1,15 +1,55 @@
 // Package web serves agora's own web UI: server-rendered pages from
-// embedded templates, working without JavaScript.
+// embedded templates, working without JavaScript. Handlers are thin: they
+// read the form, call one service (accounts, statuses, graph, search) and
+// render; the rules live in those services.
 package web
 
 import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
 	"log/slog"
 	"net/http"
+	"strings"
+	"sync"
+	"time"
 
 	"github.com/agora-social/agora/internal/accounts"
+	"github.com/agora-social/agora/internal/api/mastodon"
+	"github.com/agora-social/agora/internal/auth"
 	"github.com/agora-social/agora/internal/config"
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/filters"
+	"github.com/agora-social/agora/internal/graph"
+	"github.com/agora-social/agora/internal/ratelimit"
+	"github.com/agora-social/agora/internal/search"
+	"github.com/agora-social/agora/internal/statuses"
 	"github.com/agora-social/agora/internal/store"
 )
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Limits of the web UI.
+const (
+	MaxFormBytes = 64 << 10 // body of any form
+	PageSize     = 20       // statuses per timeline page
+	AccountsPage = 40       // accounts per followers/following page
+	MaxPollNew   = 40       // statuses one live-update poll returns
+	// SignUpWindow is the window of the sign-up limit (mastodon.LimitSignUps
+	// accounts per IP address, as the API allows).
+	SignUpWindow = 30 * time.Minute
+)
+
+// CSP is the Content-Security-Policy of every page: scripts and styles only
+// from this server's files (no inline code), images from here or over
+// HTTPS (remote avatars), fetch only to this server.
+const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' https: data:; " +
+	"connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 
 // Handler serves the web UI.
 type Handler struct {
@@ -17,7 +57,272 @@ type Handler struct {
 	Log      *slog.Logger
 	Store    *store.Store
 	Accounts *accounts.Service
+
+	once     sync.Once
+	sessions *auth.Sessions
+	statuses *statuses.Service
+	graph    *graph.Service
+	search   *search.Service
+	filters  *filters.Service
+	pages    map[string]*template.Template
+	assets   map[string]*asset
+	signUps  *ratelimit.Limiter
+	posts    *ratelimit.Limiter
+}
+
+// pageNames are the templates in templates/ that are whole pages; the
+// others (layout, partials) are shared by all.
+var pageNames = []string{"landing", "signup", "timeline", "status", "profile", "accounts",
+	"notifications", "settings", "search", "message"}
+
+// prepare builds the services and parses the templates, once: the Handler
+// is made as a struct literal by its caller.
+func (h *Handler) prepare() {
+	h.sessions = &auth.Sessions{Store: h.Store, Secure: strings.HasPrefix(h.Cfg.URL, "https://")}
+	h.statuses = statuses.New(h.Cfg, h.Store)
+	h.graph = graph.New(h.Store)
+	h.search = &search.Service{Store: h.Store, BaseURL: h.Cfg.URL}
+	h.filters = &filters.Service{Store: h.Store, Now: h.Store.Now}
+	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
+	h.pages = map[string]*template.Template{}
+	for _, name := range pageNames {
+		t := template.Must(base.Clone())
+		h.pages[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
+	}
+	h.assets = loadAssets()
+	// The same allowance as the API's sign-up endpoint, counted apart.
+	h.signUps = ratelimit.New(mastodon.LimitSignUps, SignUpWindow, h.Store.Now)
+	h.posts = ratelimit.New(mastodon.LimitStatusesPerHour, time.Hour, h.Store.Now)
 }
 
 // Register adds the web UI routes.
-func (h *Handler) Register(mux *http.ServeMux) {}
+func (h *Handler) Register(mux *http.ServeMux) {
+	h.once.Do(h.prepare)
+	mux.HandleFunc("GET /web/static/", h.serveStatic)
+	mux.HandleFunc("GET /home", h.home)
+	mux.HandleFunc("GET /public", h.federated)
+	mux.HandleFunc("GET /public/local", h.local)
+	mux.HandleFunc("GET /tags/{name}", h.tag)
+	mux.HandleFunc("GET /favourites", h.favourites)
+	mux.HandleFunc("GET /bookmarks", h.bookmarks)
+	mux.HandleFunc("GET /notifications", h.notifications)
+	mux.HandleFunc("GET /search", h.searchPage)
+	mux.HandleFunc("GET /settings", h.settingsPage)
+	mux.HandleFunc("POST /settings/profile", h.saveProfile)
+	mux.HandleFunc("POST /settings/preferences", h.savePreferences)
+	mux.HandleFunc("GET /auth/sign_up", h.signUpPage)
+	mux.HandleFunc("POST /auth/sign_up", h.signUp)
+	mux.HandleFunc("GET /web/poll/{timeline}", h.poll)
+	mux.HandleFunc("POST /web/statuses", h.compose)
+	mux.HandleFunc("POST /web/statuses/{id}", h.statusAction)
+	mux.HandleFunc("POST /web/accounts/{id}/follow", h.follow)
+	mux.HandleFunc("POST /web/follow_requests/{id}", h.answerRequest)
+	mux.HandleFunc("POST /web/accounts/{id}/relationship", h.relationship)
+	// "/", /@NAME, /@NAME/ID, /@NAME/with_replies, /@NAME/followers and
+	// /@NAME/following. ServeMux wildcards are whole segments (no "/@{name}"),
+	// and "GET /{handle}/{sub}" would conflict with the API's "/api/", so the
+	// web UI takes what no other edge matched and sorts it here.
+	mux.HandleFunc("/", h.fallback)
+}
+
+// fallback serves the paths no other route matched: the root, profiles and
+// statuses, else a 404 page.
+func (h *Handler) fallback(w http.ResponseWriter, r *http.Request) {
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if r.URL.Path == "/" {
+		h.root(w, r)
+		return
+	}
+	parts := strings.Split(strings.TrimPrefix(r.URL.Path, "/"), "/")
+	if !strings.HasPrefix(parts[0], "@") || len(parts) > 2 {
+		h.fail(w, r, domain.NotFound())
+		return
+	}
+	r.SetPathValue("handle", parts[0])
+	if len(parts) == 1 {
+		h.profile(w, r)
+		return
+	}
+	r.SetPathValue("sub", parts[1])
+	h.profileSub(w, r)
+}
+
+// view is what every template gets: the frame (language, viewer, token,
+// message) and the page's own data.
+type view struct {
+	Lang     string
+	L        map[string]string
+	Site     string
+	Title    string
+	Nav      string // the current navigation entry
+	Viewer   *domain.Account
+	User     *domain.User
+	CSRF     string
+	Flash    string // a message after a redirect
+	Error    string // a form error shown at the top of the form
+	Path     string // where forms come back to
+	MaxChars int
+	Data     any
+}
+
+// Tr returns the message key in the page's language, formatted with args.
+func (v *view) Tr(key string, args ...any) string { return tr(v.L, key, args...) }
+
+// DateOf formats a time for the page's language.
+func (v *view) DateOf(s *statusView) string { return formatDate(v.Lang, s.CreatedAt) }
+
+// request is one page request: its viewer (nil when anonymous) and view.
+type request struct {
+	w    http.ResponseWriter
+	r    *http.Request
+	sess *auth.Session
+	user *domain.User
+	acct *domain.Account
+	v    *view
+}
+
+func (q *request) viewer() domain.ID {
+	if q.acct == nil {
+		return 0
+	}
+	return q.acct.ID
+}
+
+// begin loads the session and viewer and prepares the view. It writes an
+// error page and returns nil when that fails.
+func (h *Handler) begin(w http.ResponseWriter, r *http.Request) *request {
+	h.once.Do(h.prepare)
+	q := &request{w: w, r: r}
+	if err := h.loadViewer(q); err != nil {
+		h.fail(w, r, err)
+		return nil
+	}
+	lang := ""
+	if q.user != nil {
+		lang = q.user.Locale
+	}
+	lang = pickLanguage(r, lang)
+	q.v = &view{Lang: lang, L: messages[lang], Site: h.Cfg.InstanceTitle, Viewer: q.acct, User: q.user,
+		Path: r.URL.RequestURI(), MaxChars: h.Cfg.MaxStatusChars}
+	q.v.CSRF = h.sessions.CSRFToken(w, r, q.sess)
+	q.v.Flash = takeFlash(w, r, q.v.L)
+	return q
+}
+
+// loadViewer fills the session, user and account, leaving them nil for a
+// browser without a valid session or whose user may no longer sign in.
+func (h *Handler) loadViewer(q *request) error {
+	s, err := h.sessions.Load(q.r.Context(), q.r)
+	if domain.KindOf(err) == domain.KindNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	u, err := h.Store.User(q.r.Context(), s.UserID)
+	if domain.KindOf(err) == domain.KindNotFound {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	if u.Disabled || !u.Approved {
+		return nil
+	}
+	a, err := h.Store.Account(q.r.Context(), u.AccountID)
+	if err != nil {
+		return err
+	}
+	q.sess, q.user, q.acct = s, u, a
+	return nil
+}
+
+// render writes a page with the security headers.
+func (h *Handler) render(q *request, status int, name string) {
+	var buf bytes.Buffer
+	if err := h.pages[name].ExecuteTemplate(&buf, "layout", q.v); err != nil {
+		h.Log.ErrorContext(q.r.Context(), "render page", "page", name, "err", err)
+		http.Error(q.w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	writeHTML(q.w, q.r, status, buf.Bytes())
+}
+
+// writeHTML writes a page with the security headers, gzipped when the
+// client accepts it (a timeline page shrinks about fivefold).
+func writeHTML(w http.ResponseWriter, r *http.Request, status int, body []byte) {
+	hd := w.Header()
+	hd.Set("Content-Security-Policy", CSP)
+	hd.Set("X-Frame-Options", "DENY")
+	hd.Set("Cache-Control", "no-store")
+	hd.Set("Content-Type", "text/html; charset=utf-8")
+	hd.Set("Vary", "Cookie, Accept-Language, Accept-Encoding")
+	if acceptsGzip(r) && len(body) > 1024 && r.Method != http.MethodHead {
+		hd.Set("Content-Encoding", "gzip")
+		body = gzipFast(body)
+	}
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// message renders a page of text, e.g. an error.
+func (h *Handler) message(q *request, status int, title string, paras ...string) {
+	q.v.Title = title
+	q.v.Data = paras
+	h.render(q, status, "message")
+}
+
+// fail shows an error page for err: its safe message for the known kinds,
+// a generic one (and a log line) otherwise.
+func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
+	// Keep the viewer when there is one, so that the navigation and the
+	// language stay; a failure here shows the page without them.
+	q := &request{w: w, r: r}
+	if h.loadViewer(q) != nil {
+		q.sess, q.user, q.acct = nil, nil, nil
+	}
+	locale := ""
+	if q.user != nil {
+		locale = q.user.Locale
+	}
+	lang := pickLanguage(r, locale)
+	q.v = &view{Lang: lang, L: messages[lang], Site: h.Cfg.InstanceTitle, Path: "/", Viewer: q.acct, User: q.user}
+	q.v.CSRF = h.sessions.CSRFToken(w, r, q.sess)
+	status := http.StatusInternalServerError
+	msg := q.v.Tr("error_internal")
+	switch domain.KindOf(err) {
+	case domain.KindNotFound:
+		status, msg = http.StatusNotFound, q.v.Tr("error_not_found")
+	case domain.KindForbidden:
+		status, msg = http.StatusForbidden, errorMessage(err)
+	case domain.KindInvalid:
+		status, msg = http.StatusUnprocessableEntity, errorMessage(err)
+	case domain.KindUnauthorized:
+		http.Redirect(w, r, "/auth/sign_in", http.StatusSeeOther)
+		return
+	case domain.KindRateLimited:
+		status, msg = http.StatusTooManyRequests, errorMessage(err)
+	default:
+		h.Log.ErrorContext(r.Context(), "web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	h.message(q, status, q.v.Tr("error_title"), msg)
+}
+
+// errorMessage is the client-safe message of a domain error.
+func errorMessage(err error) string {
+	var de *domain.Error
+	if errors.As(err, &de) {
+		return de.Message
+	}
+	return "error"
+}
+
+// avatarURL is an account's avatar, or the placeholder.
+func (h *Handler) avatarURL(a *domain.Account) string {
+	if a.AvatarURL != "" {
+		return a.AvatarURL
+	}
+	return mastodon.AvatarMissing
+}

@@ -1,0 +1,116 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/agora-social/agora/internal/auth"
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/statuses"
+)
+
+// composeLanguages are offered in the compose form's language list (any
+// ISO 639-1 code is accepted by the service; these are the common ones).
+var composeLanguages = []string{"en", "fr", "de", "es", "it", "nl", "pt", "ca", "eu", "br", "oc", "ar", "pl", "sv", "da", "fi", "el", "tr", "uk", "ru", "ja", "zh"}
+
+// composeForm is the compose form's state: empty, a reply, or sent back
+// with an error and everything typed.
+type composeForm struct {
+	Text        string
+	SpoilerText string
+	Visibility  string
+	Language    string
+	InReplyTo   string
+	Idempotency string // one per form shown, so a double submit posts once
+	Languages   []string
+	Heading     string
+	Error       string
+}
+
+// newCompose is an empty form with the viewer's defaults; a reply to
+// parent starts with its author's handle and keeps its visibility.
+func (h *Handler) newCompose(q *request, parent *statusView) *composeForm {
+	f := &composeForm{Visibility: string(q.user.Preferences.DefaultVisibility), Language: q.user.Preferences.DefaultLanguage,
+		Idempotency: auth.NewSecret(12), Languages: composeLanguages, Heading: q.v.Tr("compose_heading")}
+	if f.Visibility == "" {
+		f.Visibility = string(domain.Public)
+	}
+	if parent != nil {
+		f.InReplyTo = parent.ID
+		f.Heading = q.v.Tr("reply_heading", parent.Account.Acct)
+		if parent.Account.ID != q.acct.ID.String() {
+			f.Text = "@" + parent.Account.Acct + " "
+		}
+		if parent.Visibility == domain.Private || parent.Visibility == domain.Direct {
+			f.Visibility = string(parent.Visibility)
+		}
+	}
+	return f
+}
+
+// compose is POST /web/statuses: it posts and goes back where the form
+// was; on an error it shows the form again, as typed, with the message.
+func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
+	q := h.form(w, r, true)
+	if q == nil {
+		return
+	}
+	v := r.PostForm
+	f := &composeForm{Text: v.Get("status"), SpoilerText: v.Get("spoiler_text"), Visibility: v.Get("visibility"),
+		Language: v.Get("language"), InReplyTo: v.Get("in_reply_to_id"), Idempotency: v.Get("idempotency_key"),
+		Languages: composeLanguages, Heading: q.v.Tr("compose_heading")}
+	in := statuses.PostInput{Text: f.Text, SpoilerText: f.SpoilerText, Visibility: f.Visibility, Language: f.Language,
+		IdempotencyKey: "web:" + f.Idempotency}
+	if f.Idempotency == "" {
+		in.IdempotencyKey = ""
+	}
+	if f.InReplyTo != "" {
+		id, err := strconv.ParseInt(f.InReplyTo, 10, 64)
+		if err != nil || id <= 0 {
+			h.fail(w, r, domain.Invalid("in_reply_to_id: not an id"))
+			return
+		}
+		in.InReplyToID = domain.ID(id)
+	}
+	var id domain.ID
+	var err error
+	if h.Cfg.RateLimits && !h.posts.Allow("account:"+q.acct.ID.String()).Allowed {
+		// The API's hourly allowance, counted apart.
+		err = domain.E(domain.KindRateLimited, "%s", q.v.Tr("too_many_posts"))
+	} else {
+		id, err = h.statuses.Post(r.Context(), q.acct, q.user.Preferences, in)
+	}
+	if err != nil {
+		if k := domain.KindOf(err); k != domain.KindInvalid && k != domain.KindForbidden && k != domain.KindRateLimited {
+			h.fail(w, r, err)
+			return
+		}
+		if wantsJSON(r) {
+			writeJSON(w, statusOf(err), map[string]string{"error": errorMessage(err)})
+			return
+		}
+		f.Error = postError(q.v, err)
+		if in.InReplyToID != 0 {
+			// A reply goes back to its thread, as typed.
+			h.threadPage(q, in.InReplyToID, f, statusOf(err))
+			return
+		}
+		h.homeTimeline(q, f, statusOf(err))
+		return
+	}
+	h.done(q, "flash_posted", map[string]string{"id": id.String()})
+}
+
+// postError turns the service's message into the page's language for the
+// common cases, keeping the service's words otherwise.
+func postError(v *view, err error) string {
+	msg := errorMessage(err)
+	switch {
+	case strings.Contains(msg, "can't be blank"):
+		return v.Tr("err_post_blank")
+	case strings.Contains(msg, "character limit"):
+		return v.Tr("err_post_long", v.MaxChars)
+	}
+	return msg
+}

@@ -1,0 +1,73 @@
+// agora's web UI script: progressive only; every form works without it.
+// Actions happen in place, the compose counter counts live, and new posts
+// are fetched every 15 s (until the streaming API is used here).
+"use strict";
+(function () {
+  var live = document.getElementById("live");
+  function say(text) { if (live) { live.textContent = ""; live.textContent = text; } }
+
+  // Buttons under a status: send the form with fetch, update in place.
+  document.addEventListener("submit", function (e) {
+    var form = e.target, btn = e.submitter;
+    var status = form.classList.contains("actions"), follow = form.classList.contains("follow");
+    if ((!status && !follow) || !window.fetch) return;
+    if (status && btn && btn.dataset.confirm && !window.confirm(btn.dataset.confirm)) { e.preventDefault(); return; }
+    if (status && (!btn || btn.value === "delete")) return; // deleting goes through the page
+    e.preventDefault();
+    var data = new FormData(form);
+    if (btn && btn.name) data.append(btn.name, btn.value);
+    if (btn) btn.disabled = true;
+    fetch(form.action, { method: "POST", body: new URLSearchParams(data), headers: { Accept: "application/json" }, credentials: "same-origin" })
+      .then(function (r) { return r.json().then(function (j) { if (!r.ok) throw new Error(j.error || r.status); return j; }); })
+      .then(function (j) {
+        if (status) {
+          var kind = btn.value.replace(/^un/, "");
+          btn.value = (j.pressed ? "un" : "") + kind;
+          btn.setAttribute("aria-pressed", j.pressed ? "true" : "false");
+          var n = btn.querySelector("span");
+          if (n && typeof j.count === "number") n.textContent = j.count.toLocaleString(document.documentElement.lang);
+        } else {
+          form.querySelector("input[name=value]").value = j.pressed ? "0" : "1";
+          btn.textContent = j.label;
+          btn.classList.toggle("secondary", j.pressed);
+          say(j.label);
+        }
+      })
+      .catch(function (err) { say(String(err.message || err)); })
+      .then(function () { if (btn) { btn.disabled = false; btn.focus(); } });
+  });
+
+  // Live character count of the compose box.
+  var box = document.getElementById("status"), count = document.getElementById("status-count");
+  if (box && count && box.dataset.max) {
+    var max = +box.dataset.max, tpl = count.dataset.left;
+    var update = function () { count.textContent = tpl.replace("%d", max - box.value.length); };
+    box.addEventListener("input", update);
+    update();
+  }
+
+  // New posts on the newest page of a timeline.
+  var feed = document.querySelector("[data-poll]");
+  if (feed && window.fetch) {
+    setInterval(function () {
+      if (document.hidden) return;
+      var first = feed.querySelector("article[data-id]");
+      var since = first ? first.dataset.id : "0";
+      fetch(feed.dataset.poll + "?since_id=" + since, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) {
+          if (!html.trim()) return;
+          var tpl = document.createElement("template");
+          tpl.innerHTML = html;
+          var n = tpl.content.querySelectorAll("article").length;
+          if (!n) return;
+          var heading = feed.querySelector("h2");
+          heading.after(tpl.content);
+          var empty = feed.querySelector(".empty");
+          if (empty) empty.remove();
+          say(feed.dataset.new.replace("%d", n));
+        })
+        .catch(function () {});
+    }, 15000);
+  }
+})();

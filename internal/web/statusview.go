@@ -1,0 +1,157 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"strings"
+	"time"
+
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/filters"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// accountView is an account as the pages show it.
+type accountView struct {
+	ID     string
+	Name   string // display name, else username
+	Acct   string // user or user@domain
+	Path   string // its profile page
+	Avatar string
+	Locked bool
+	Bot    bool
+}
+
+func (h *Handler) accountView(a *domain.Account) *accountView {
+	name := a.DisplayName
+	if name == "" {
+		name = a.Username
+	}
+	return &accountView{ID: a.ID.String(), Name: name, Acct: a.Acct(), Path: profilePath(a), Avatar: h.avatarURL(a),
+		Locked: a.Locked, Bot: a.Bot}
+}
+
+// profilePath is the web page of an account: /@user or /@user@domain.
+func profilePath(a *domain.Account) string { return "/@" + a.Acct() }
+
+// statusView is a status as the pages show it; for a boost, the boosted
+// status with BoostedBy set.
+type statusView struct {
+	ID          string // the status shown (the original of a boost)
+	EntryID     string // the timeline entry (the boost itself), for live updates
+	Path        string
+	Account     *accountView
+	BoostedBy   *accountView
+	ReplyTo     string // path of the status replied to
+	ReplyToAcct string // its author's handle
+	Content     template.HTML
+	SpoilerText string
+	Visibility  domain.Visibility
+	Language    string
+	CreatedAt   time.Time
+	ISO         string
+	Edited      bool
+	Replies     int64
+	Boosts      int64
+	Favourites  int64
+	Favourited  bool
+	Boosted     bool
+	Bookmarked  bool
+	CanBoost    bool
+	Focus       bool   // the status a thread page is about
+	Filtered    string // titles of the viewer's filters that matched (warn)
+}
+
+// loadStatuses loads ids for the viewer and returns the visible ones, in
+// order, as views: one batched Load whatever the count. The viewer's
+// filters for filterContext ("" for none) hide statuses or put them behind
+// a warning, as in the API.
+func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []domain.ID, filterContext string) ([]*statusView, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	b, err := h.statuses.Load(ctx, viewer, ids)
+	if err != nil {
+		return nil, err
+	}
+	var active filters.Set
+	if viewer != 0 && filterContext != "" {
+		if active, err = h.filters.Active(ctx, viewer, filterContext); err != nil {
+			return nil, err
+		}
+	}
+	out := make([]*statusView, 0, len(b.Order))
+	for _, id := range b.Order {
+		entry := b.Statuses[id]
+		st := entry
+		var booster *domain.Account
+		if entry.ReblogOfID != 0 {
+			booster = b.Accounts[entry.AccountID]
+			st = b.Statuses[entry.ReblogOfID]
+		}
+		if st == nil {
+			continue
+		}
+		author := b.Accounts[st.AccountID]
+		if author == nil {
+			continue
+		}
+		var options []string
+		if p := b.Polls[st.ID]; p != nil {
+			options = p.Options
+		}
+		var warn []string
+		hidden := false
+		for _, m := range active.Match(st, options) {
+			if m.Filter.Action == "hide" {
+				hidden = true
+			}
+			warn = append(warn, m.Filter.Title)
+		}
+		if hidden {
+			continue
+		}
+		v := &statusView{
+			ID: st.ID.String(), EntryID: entry.ID.String(), Path: profilePath(author) + "/" + st.ID.String(),
+			Account: h.accountView(author), Content: template.HTML(st.Content), SpoilerText: st.SpoilerText,
+			Visibility: st.Visibility, Language: st.Language, CreatedAt: st.CreatedAt, ISO: isoTime(st.CreatedAt),
+			Edited: st.EditedAt != nil, Replies: st.RepliesCount, Boosts: st.ReblogsCount, Favourites: st.FavouritesCount,
+			Favourited: b.Viewer.Favourited[st.ID], Boosted: b.Viewer.Reblogged[st.ID], Bookmarked: b.Viewer.Bookmarked[st.ID],
+			CanBoost: st.Visibility == domain.Public || st.Visibility == domain.Unlisted ||
+				(st.Visibility == domain.Private && st.AccountID == viewer),
+		}
+		if booster != nil {
+			v.BoostedBy = h.accountView(booster)
+		}
+		v.Filtered = strings.Join(warn, ", ")
+		if st.InReplyToID != 0 {
+			if parentAuthor := b.Accounts[st.InReplyToAccountID]; parentAuthor != nil {
+				v.ReplyTo = profilePath(parentAuthor) + "/" + st.InReplyToID.String()
+				v.ReplyToAcct = parentAuthor.Acct()
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// timelineData is what the timeline template shows.
+type timelineData struct {
+	Heading  string
+	Intro    string
+	Statuses []*statusView
+	Older    string // link to the next page, "" at the end
+	Poll     string // live-update endpoint, "" for none
+	Compose  *composeForm
+	Empty    string
+
+	filterContext string // the viewer's filters that apply: home, public, ...
+}
+
+// olderLink is the link to the page after items (by their cursors).
+func olderLink(path string, items []store.PageItem, limit int) string {
+	if len(items) < limit {
+		return ""
+	}
+	return path + "?max_id=" + items[len(items)-1].Cursor.String()
+}
