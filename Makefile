@@ -3,7 +3,7 @@
 GO ?= go
 export AGORA_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run build test test-deps postgres chromium web-deps bench vet
+.PHONY: run build test test-deps postgres chromium web-deps bench bench-pg
 
 build:
 	$(GO) build -o bin/agora ./cmd/agora
@@ -28,5 +28,9 @@ chromium:
 web-deps:
 	@if [ -f e2e/web/package.json ]; then cd e2e/web && npm ci --no-audit --no-fund --silent; fi
 
-bench: build
+# The load tool at full size (10,000 accounts, 1,000,000 statuses): see docs/performance.md.
+bench:
 	$(GO) run ./cmd/agora-bench -full
+
+bench-pg: postgres
+	$(GO) run ./cmd/agora-bench -full -db postgres
