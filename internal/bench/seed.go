@@ -292,11 +292,12 @@ func Seed(ctx context.Context, d *db.DB, sz Sizes, baseURL string, seed uint64, 
 	// Statistics first: without them (and, on PostgreSQL, without the
 	// visibility map that VACUUM sets) the planner reads statuses' heap
 	// instead of the (account_id, id) index.
-	vacuum := `ANALYZE`
 	if d.Dialect == db.Postgres {
-		vacuum = `VACUUM ANALYZE`
+		_, err = d.W.ExecContext(ctx, `VACUUM ANALYZE`)
+	} else {
+		err = d.Analyze(ctx, false)
 	}
-	if _, err := d.W.ExecContext(ctx, vacuum); err != nil {
+	if err != nil {
 		return nil, fmt.Errorf("analyze before home_feed: %w", err)
 	}
 	byAuthor := make([][]int32, n) // status indexes per author, oldest first
@@ -343,8 +344,7 @@ func Seed(ctx context.Context, d *db.DB, sz Sizes, baseURL string, seed uint64, 
 		return nil, err
 	}
 	err = timed("ANALYZE", func() (int, error) {
-		_, err := d.W.ExecContext(ctx, `ANALYZE`)
-		return 0, err
+		return 0, d.Analyze(ctx, false)
 	})
 	if err != nil {
 		return nil, err

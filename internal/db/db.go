@@ -29,8 +29,8 @@ const (
 // connection (SQLite has one writer) and R a pool of read-only connections;
 // on PostgreSQL both are the same pool.
 type DB struct {
-	W       *sql.DB
-	R       *sql.DB
+	W       *Pool
+	R       *Pool
 	Dialect Dialect
 }
 
@@ -78,7 +78,8 @@ func openPostgres(url string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("connect to postgres: %w", err)
 	}
-	return &DB{W: pool, R: pool, Dialect: Postgres}, nil
+	p := newPool(pool, false)
+	return &DB{W: p, R: p, Dialect: Postgres}, nil
 }
 
 func openSQLite(dir string) (*DB, error) {
@@ -106,7 +107,7 @@ func openSQLite(dir string) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{W: w, R: r, Dialect: SQLite}, nil
+	return &DB{W: newPool(w, true), R: newPool(r, true), Dialect: SQLite}, nil
 }
 
 // Close closes every connection.

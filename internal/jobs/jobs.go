@@ -39,9 +39,9 @@ type Queue struct {
 func New(ctx context.Context, d *db.DB, log *slog.Logger) (*Queue, error) {
 	var driver riverdriver.Driver[*sql.Tx]
 	if d.Dialect == db.SQLite {
-		driver = riversqlite.New(d.W)
+		driver = riversqlite.New(d.W.DB)
 	} else {
-		driver = riverdatabasesql.New(d.W)
+		driver = riverdatabasesql.New(d.W.DB)
 	}
 	m, err := rivermigrate.New(driver, &rivermigrate.Config{Logger: quiet(log)})
 	if err != nil {

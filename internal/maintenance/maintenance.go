@@ -1,5 +1,6 @@
 // Package maintenance holds the periodic housekeeping jobs: removing
-// expired codes, sessions, idempotency keys and mutes.
+// expired codes, sessions, idempotency keys and mutes, and refreshing
+// SQLite's planner statistics.
 package maintenance
 
 import (
@@ -36,7 +37,9 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 		return err
 	}
 	w.log.Debug("cleanup", "codes", r.Codes, "sessions", r.Sessions, "idempotency_keys", r.IdempotencyKeys, "mutes", r.Mutes)
-	return nil
+	// Keep SQLite's planner statistics fresh (PRAGMA optimize analyzes only
+	// what changed enough); a no-op on PostgreSQL, where autovacuum does it.
+	return w.store.DB.Analyze(ctx, true)
 }
 
 // Register adds the maintenance workers and schedules cleanup every 10 minutes.
