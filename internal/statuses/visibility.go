@@ -12,8 +12,13 @@ import (
 // blocks either way hide everything; public and unlisted are for all;
 // private for followers and mentioned accounts; direct for mentioned
 // accounts. A boost also needs its original to be visible (checked by
-// callers with VisibleWithOriginal).
+// callers with VisibleWithOriginal). A status removed by moderation (or
+// hidden with its suspended author) is shown to nobody, its author
+// included: its row is kept only so that an appeal can restore it.
 func Visible(st *domain.Status, viewer domain.ID, rel *store.Relations) bool {
+	if st.Visibility == store.RemovedVisibility {
+		return false
+	}
 	if viewer != 0 && st.AccountID == viewer {
 		return true
 	}
@@ -56,6 +61,17 @@ func (s *Service) CanSee(ctx context.Context, viewer domain.ID, st *domain.Statu
 		}
 		if orig != nil {
 			authors, ids = append(authors, orig.AccountID), append(ids, orig.ID)
+		}
+	}
+	// A suspended author's statuses are hidden even if one escaped the
+	// suspension's bulk hiding (posted afterwards).
+	accts, err := s.Store.Accounts(ctx, authors)
+	if err != nil {
+		return false, err
+	}
+	for _, a := range accts {
+		if a.SuspendedAt != nil && a.ID != viewer {
+			return false, nil
 		}
 	}
 	rel, err := s.Store.ViewerRelations(ctx, viewer, authors, ids)

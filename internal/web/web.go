@@ -122,6 +122,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	// /@NAME/following. ServeMux wildcards are whole segments (no "/@{name}"),
 	// and "GET /{handle}/{sub}" would conflict with the API's "/api/", so the
 	// web UI takes what no other edge matched and sorts it here.
+	h.registerModeration(mux) // moderation.go: /report, /transparency, /statements, /admin/reports
 	mux.HandleFunc("/", h.fallback)
 }
 
