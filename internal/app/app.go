@@ -21,6 +21,7 @@ import (
 	"github.com/agora-social/agora/internal/server"
 	"github.com/agora-social/agora/internal/statuses"
 	"github.com/agora-social/agora/internal/store"
+	"github.com/agora-social/agora/internal/streaming"
 	"github.com/agora-social/agora/internal/web"
 )
 
@@ -37,6 +38,7 @@ type App struct {
 	Metrics  *metrics.Metrics
 	Fed      *federation.Handler
 	Web      *web.Handler
+	Stream   *streaming.Hub
 }
 
 // Open opens the database (migrating it) and builds the services.
@@ -54,6 +56,11 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	a := &App{Cfg: cfg, Log: log, DB: d, Store: st, Jobs: q, Metrics: metrics.New()}
 	a.Accounts = &accounts.Service{Cfg: cfg, Store: st, Log: log}
 	a.API = mastodon.New(cfg, log, st, a.Accounts)
+	a.Stream = streaming.New(a.API, st, log)
+	a.API.Streaming = a.Stream
+	if d.Dialect == db.SQLite {
+		st.Events = a.Stream // one node: events go straight to the hub; PostgreSQL uses NOTIFY
+	}
 	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q}
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
@@ -67,7 +74,7 @@ func (a *App) Handler() http.Handler {
 		defer cancel()
 		return a.DB.W.PingContext(ctx)
 	}
-	return server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.OAuth, a.Fed, a.Web, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
+	return server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.API.Moderation(), a.OAuth, a.Fed, a.Web, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
 }
 
 // Close releases the database.
@@ -84,6 +91,12 @@ func (a *App) Start(ctx context.Context) error {
 	a.Fed.RegisterWorkers(nil) // inbox activities are stored and marked; processing comes with federation
 	if err := a.Jobs.Start(ctx); err != nil {
 		return err
+	}
+	go a.Stream.Run(ctx)
+	if a.DB.Dialect == db.Postgres {
+		if err := a.Stream.Listen(ctx, a.Cfg.DatabaseURL); err != nil {
+			return err
+		}
 	}
 	return a.announceSetup(ctx)
 }

@@ -79,6 +79,9 @@ func (s *Store) CreateReblog(ctx context.Context, boost, orig *domain.Status) er
 		if err := fanOut(ctx, tx, boost, boost.AccountID); err != nil {
 			return err
 		}
+		if err := s.emit(ctx, tx, Event{Kind: EventUpdate, ID: boost.ID, Account: boost.AccountID}); err != nil {
+			return err
+		}
 		return s.notifyUnlessMuted(ctx, tx, orig, boost.AccountID, domain.NotifyReblog, boost.ID)
 	})
 }
@@ -186,6 +189,9 @@ func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, pre
 			}
 		}
 		if err := s.notifyMentions(ctx, tx, next, newMentions); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, Event{Kind: EventStatusUpdate, ID: next.ID, Account: next.AccountID}); err != nil {
 			return err
 		}
 		boosters, err := scanIDs(tx.QueryContext(ctx, `SELECT DISTINCT account_id FROM statuses WHERE reblog_of_id = $1`, int64(next.ID)))

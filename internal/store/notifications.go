@@ -18,7 +18,7 @@ func (s *Store) InsertNotification(ctx context.Context, q db.Querier, n *domain.
 	}
 	n.ID = s.IDs.Next()
 	n.CreatedAt = s.Now()
-	_, err := q.ExecContext(ctx, `INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at)
+	res, err := q.ExecContext(ctx, `INSERT INTO notifications (id, account_id, from_account_id, type, status_id, created_at)
 		SELECT $1, $2, $3, $4, $5, $6
 		WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE account_id = $2 AND target_account_id = $3)
 		  AND NOT EXISTS (SELECT 1 FROM mutes WHERE account_id = $2 AND target_account_id = $3
@@ -28,5 +28,8 @@ func (s *Store) InsertNotification(ctx context.Context, q db.Querier, n *domain.
 	if err != nil {
 		return fmt.Errorf("insert notification: %w", err)
 	}
-	return nil
+	if added, err := res.RowsAffected(); err != nil || added == 0 {
+		return err // left out by a block or mute: nothing to stream
+	}
+	return s.emit(ctx, q, Event{Kind: EventNotification, ID: n.ID, Account: n.AccountID})
 }

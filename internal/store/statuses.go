@@ -137,6 +137,9 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 		if err := fanOut(ctx, tx, st, st.AccountID); err != nil {
 			return err
 		}
+		if err := s.emit(ctx, tx, Event{Kind: EventUpdate, ID: st.ID, Account: st.AccountID}); err != nil {
+			return err
+		}
 		if err := s.notifyMentions(ctx, tx, st, st.MentionedAccountIDs); err != nil {
 			return err
 		}
@@ -302,6 +305,9 @@ func (s *Store) DeleteStatus(ctx context.Context, st *domain.Status) error {
 		boosts, err := scanIDs(tx.QueryContext(ctx, `SELECT id FROM statuses WHERE reblog_of_id = $1`, int64(st.ID)))
 		if err != nil {
 			return fmt.Errorf("find boosts: %w", err)
+		}
+		if err := s.emitDeletes(ctx, tx, append([]domain.ID{st.ID}, boosts...)); err != nil {
+			return err
 		}
 		for _, b := range boosts {
 			if err := deleteStatusRow(ctx, tx, b); err != nil {

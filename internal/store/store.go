@@ -19,6 +19,11 @@ type Store struct {
 	DB  *db.DB
 	IDs *domain.IDGen
 	Now func() time.Time
+	// Events receives streaming events after commit (SQLite, one node);
+	// nil publishes nothing. On PostgreSQL events go through NOTIFY.
+	Events EventSink
+
+	pending pendingEvents
 }
 
 // New returns a Store; now is the clock (time.Now when nil).
@@ -29,9 +34,13 @@ func New(d *db.DB, now func() time.Time) *Store {
 	return &Store{DB: d, IDs: domain.NewIDGen(now), Now: now}
 }
 
-// Tx runs fn in one write transaction.
+// Tx runs fn in one write transaction; the events it emits are published
+// only once it committed.
 func (s *Store) Tx(ctx context.Context, fn func(tx *sql.Tx) error) error {
-	return s.DB.Tx(ctx, fn)
+	if s.Events == nil || s.DB.Dialect == db.Postgres {
+		return s.DB.Tx(ctx, fn)
+	}
+	return s.txWithEvents(ctx, fn)
 }
 
 func (s *Store) nowMs() int64 { return s.Now().UnixMilli() }

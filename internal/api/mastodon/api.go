@@ -30,6 +30,9 @@ type API struct {
 	Log      *slog.Logger
 	Store    *store.Store
 	Accounts *accounts.Service
+	// Streaming serves /api/v1/streaming (WebSocket and server-sent
+	// events) when set; the streaming package provides it.
+	Streaming http.Handler
 
 	limitIP      *ratelimit.Limiter // every request, by IP (unauthenticated)
 	limitAccount *ratelimit.Limiter // every request, by account

@@ -16,22 +16,22 @@ import (
 
 func (a *API) registerFilters(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v2/filters", a.endpoint(userOnly, "read:filters", a.getFilters))
-	mux.HandleFunc("POST /api/v2/filters", a.endpoint(userOnly, "write:filters", a.createFilter))
+	mux.HandleFunc("POST /api/v2/filters", a.filtersWrite(a.createFilter))
 	mux.HandleFunc("GET /api/v2/filters/{id}", a.endpoint(userOnly, "read:filters", a.getFilter))
-	mux.HandleFunc("PUT /api/v2/filters/{id}", a.endpoint(userOnly, "write:filters", a.updateFilter))
-	mux.HandleFunc("DELETE /api/v2/filters/{id}", a.endpoint(userOnly, "write:filters", a.deleteFilter))
+	mux.HandleFunc("PUT /api/v2/filters/{id}", a.filtersWrite(a.updateFilter))
+	mux.HandleFunc("DELETE /api/v2/filters/{id}", a.filtersWrite(a.deleteFilter))
 	// /filters/{id}/keywords and /filters/keywords/{id} overlap as ServeMux
 	// patterns, so one pattern per method dispatches both.
 	mux.HandleFunc("GET /api/v2/filters/{a}/{b}", a.endpoint(userOnly, "read:filters", a.filterSub))
-	mux.HandleFunc("POST /api/v2/filters/{a}/{b}", a.endpoint(userOnly, "write:filters", a.filterSub))
-	mux.HandleFunc("PUT /api/v2/filters/{a}/{b}", a.endpoint(userOnly, "write:filters", a.filterSub))
-	mux.HandleFunc("DELETE /api/v2/filters/{a}/{b}", a.endpoint(userOnly, "write:filters", a.filterSub))
+	mux.HandleFunc("POST /api/v2/filters/{a}/{b}", a.filtersWrite(a.filterSub))
+	mux.HandleFunc("PUT /api/v2/filters/{a}/{b}", a.filtersWrite(a.filterSub))
+	mux.HandleFunc("DELETE /api/v2/filters/{a}/{b}", a.filtersWrite(a.filterSub))
 
 	mux.HandleFunc("GET /api/v1/filters", a.endpoint(userOnly, "read:filters", a.getFiltersV1))
-	mux.HandleFunc("POST /api/v1/filters", a.endpoint(userOnly, "write:filters", a.createFilterV1))
+	mux.HandleFunc("POST /api/v1/filters", a.filtersWrite(a.createFilterV1))
 	mux.HandleFunc("GET /api/v1/filters/{id}", a.endpoint(userOnly, "read:filters", a.getFilterV1))
-	mux.HandleFunc("PUT /api/v1/filters/{id}", a.endpoint(userOnly, "write:filters", a.updateFilterV1))
-	mux.HandleFunc("DELETE /api/v1/filters/{id}", a.endpoint(userOnly, "write:filters", a.deleteFilterV1))
+	mux.HandleFunc("PUT /api/v1/filters/{id}", a.filtersWrite(a.updateFilterV1))
+	mux.HandleFunc("DELETE /api/v1/filters/{id}", a.filtersWrite(a.deleteFilterV1))
 }
 
 func (a *API) filters() *filters.Service { return &filters.Service{Store: a.Store} }

@@ -14,6 +14,10 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.registerAccounts(mux) // accounts.go, accounts_extra.go
 	a.registerStatuses(mux) // statuses*.go, timelines.go, notifications.go, polls.go
 	a.registerLists(mux)    // lists.go, filters.go, markers.go, tags.go, search.go, conversations.go, misc.go
+	if a.Streaming != nil {
+		mux.Handle("/api/v1/streaming", a.Streaming)
+		mux.Handle("/api/v1/streaming/", a.Streaming)
+	}
 	// Unknown API paths answer a JSON 404 (clients such as Elk rely on it).
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		rest.JSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
