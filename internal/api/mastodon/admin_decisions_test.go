@@ -125,7 +125,11 @@ func TestModerationEndToEnd(t *testing.T) {
 		if got := notificationTypes(t, s, alice); len(got) != 1 || got[0] != "moderation_warning" {
 			t.Fatalf("author notification: %v", got)
 		}
-		nid, _ := domain.ParseID(s.Must(t, 200, "GET", "/api/v1/notifications", alice.Token, nil).List(t)[0]["id"].(string))
+		first := s.Must(t, 200, "GET", "/api/v1/notifications", alice.Token, nil).List(t)[0]
+		if mw, _ := first["moderation_warning"].(map[string]any); mw == nil || mw["id"] != decID || mw["action"] != "delete_statuses" {
+			t.Fatalf("moderation_warning notification without its AccountWarning: %v", first)
+		}
+		nid, _ := domain.ParseID(first["id"].(string))
 		warnings, err := s.App.API.AccountWarnings(context.Background(), []domain.ID{nid})
 		if err != nil {
 			t.Fatal(err)

@@ -116,10 +116,22 @@ func (a *API) endpoint(acc access, scope string, h handler) http.HandlerFunc {
 			rest.JSON(w, http.StatusForbidden, map[string]string{"error": "Your login is currently disabled"})
 			return
 		}
+		// A suspended account may still read who it is and its statements
+		// of reasons, and appeal (DSA Art. 20); nothing else.
+		if v.Account != nil && v.Account.SuspendedAt != nil && !suspendedMayUse(r) {
+			rest.JSON(w, http.StatusForbidden, map[string]string{"error": "Your account is suspended; see your statements of reasons to appeal"})
+			return
+		}
 		if err := h(w, r, v); err != nil {
 			rest.Error(w, r, a.Log, err)
 		}
 	}
+}
+
+// suspendedMayUse lists what a suspended account's token can still reach.
+func suspendedMayUse(r *http.Request) bool {
+	p := r.URL.Path
+	return p == "/api/v1/accounts/verify_credentials" || strings.HasPrefix(p, "/api/agora/v1/statements")
 }
 
 // authenticate resolves the bearer token, if any. A token that is given

@@ -14,6 +14,9 @@ type Notification struct {
 	GroupKey  string   `json:"group_key"`
 	Account   *Account `json:"account"`
 	Status    *Status  `json:"status,omitempty"`
+	// ModerationWarning is set on moderation_warning notifications: the
+	// statement of reasons as Mastodon's AccountWarning.
+	ModerationWarning *AccountWarning `json:"moderation_warning,omitempty"`
 }
 
 // renderNotifications renders notifications in a fixed number of queries,
@@ -43,6 +46,18 @@ func (a *API) renderNotifications(ctx context.Context, v *Viewer, ns []*domain.N
 	if err != nil {
 		return nil, err
 	}
+	var warnIDs []domain.ID
+	for _, n := range ns {
+		if n.Type == "moderation_warning" {
+			warnIDs = append(warnIDs, n.ID)
+		}
+	}
+	warnings := map[domain.ID]*AccountWarning{}
+	if len(warnIDs) > 0 {
+		if warnings, err = a.AccountWarnings(ctx, warnIDs); err != nil {
+			return nil, err
+		}
+	}
 	for _, n := range ns {
 		acct := accts[n.FromAccountID]
 		if acct == nil {
@@ -55,6 +70,7 @@ func (a *API) renderNotifications(ctx context.Context, v *Viewer, ns []*domain.N
 				continue
 			}
 		}
+		e.ModerationWarning = warnings[n.ID]
 		out = append(out, e)
 	}
 	return out, nil
