@@ -18,6 +18,7 @@ import (
 	"github.com/agora-social/agora/internal/jobs"
 	"github.com/agora-social/agora/internal/maintenance"
 	"github.com/agora-social/agora/internal/metrics"
+	"github.com/agora-social/agora/internal/moderation"
 	"github.com/agora-social/agora/internal/server"
 	"github.com/agora-social/agora/internal/statuses"
 	"github.com/agora-social/agora/internal/store"
@@ -88,6 +89,11 @@ const Version = mastodon.Version
 func (a *App) Start(ctx context.Context) error {
 	maintenance.Register(a.Jobs, a.Store, a.Log)
 	statuses.Register(a.Jobs, statuses.New(a.Cfg, a.Store), a.Log)
+	var sub *moderation.Submitter
+	if a.Cfg.TDBURL != "" {
+		sub = &moderation.Submitter{BaseURL: a.Cfg.TDBURL, Token: a.Cfg.TDBToken}
+	}
+	moderation.Register(a.Jobs, moderation.New(a.Store, a.Log, a.Cfg.URL), sub, a.Log)
 	a.Fed.RegisterWorkers(nil) // inbox activities are stored and marked; processing comes with federation
 	if err := a.Jobs.Start(ctx); err != nil {
 		return err

@@ -23,6 +23,9 @@ type Config struct {
 	ContactEmail  string // AGORA_CONTACT_EMAIL
 	RateLimits    bool   // AGORA_RATE_LIMITS (default true; load tests turn it off)
 	LogLevel      string // AGORA_LOG_LEVEL: debug | info | warn | error
+	// DSA Transparency Database submission: both set, or neither.
+	TDBURL   string // AGORA_DSA_TDB_URL, e.g. https://transparency.dsa.ec.europa.eu
+	TDBToken string // AGORA_DSA_TDB_TOKEN (a secret: never logged)
 	// Limits, as the instance API advertises them.
 	MaxStatusChars int           // AGORA_MAX_STATUS_CHARS (default 500)
 	StatusEditGap  time.Duration // unused for now: edits are allowed at any time
@@ -46,6 +49,14 @@ func Load(getenv func(string) string) (*Config, error) {
 		InstanceTitle: get("AGORA_TITLE", "agora"),
 		ContactEmail:  get("AGORA_CONTACT_EMAIL", ""),
 		LogLevel:      get("AGORA_LOG_LEVEL", "info"),
+		TDBURL:        strings.TrimRight(get("AGORA_DSA_TDB_URL", ""), "/"),
+		TDBToken:      get("AGORA_DSA_TDB_TOKEN", ""),
+	}
+	if (c.TDBURL == "") != (c.TDBToken == "") {
+		return nil, fmt.Errorf("AGORA_DSA_TDB_URL and AGORA_DSA_TDB_TOKEN: set both to submit statements of reasons, or neither")
+	}
+	if c.TDBURL != "" && !strings.HasPrefix(c.TDBURL, "https://") && !strings.HasPrefix(c.TDBURL, "http://") {
+		return nil, fmt.Errorf("AGORA_DSA_TDB_URL: %q is not an http(s) URL", c.TDBURL)
 	}
 	var err error
 	if c.AllowPrivate, err = parseBool(get("AGORA_ALLOW_PRIVATE_ADDRESSES", "false")); err != nil {
