@@ -62,20 +62,20 @@ func (d *DB) Migrate(ctx context.Context) error {
 			return err
 		}
 		text := d.dialectSQL(string(body))
-		if err := applyMigration(ctx, conn, version, text); err != nil {
+		if err := applyMigration(ctx, conn, d.Dialect, version, text); err != nil {
 			return fmt.Errorf("migration %s: %w", version, err)
 		}
 	}
 	return nil
 }
 
-func applyMigration(ctx context.Context, conn *sql.Conn, version, text string) error {
+func applyMigration(ctx context.Context, conn *sql.Conn, dialect Dialect, version, text string) error {
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	for _, stmt := range splitStatements(text) {
+	for _, stmt := range splitStatements(text, dialect) {
 		if _, err := tx.ExecContext(ctx, stmt); err != nil {
 			return fmt.Errorf("%w\n%s", err, stmt)
 		}
@@ -97,11 +97,41 @@ func (d *DB) dialectSQL(s string) string {
 
 // splitStatements splits a migration on semicolons at line ends, dropping
 // comments; migrations keep one statement per semicolon-terminated block.
-func splitStatements(text string) []string {
+// Three markers, each alone on a comment line, handle what one shared text
+// cannot:
+//
+//	-- sqlite-only    the next statement runs on SQLite only
+//	-- postgres-only  the next statement runs on PostgreSQL only
+//	-- statement-begin / -- statement-end
+//	                  everything between is one statement, semicolons and
+//	                  all (trigger and function bodies)
+//
+// Text without markers splits exactly as before.
+func splitStatements(text string, dialect Dialect) []string {
 	var out []string
 	var cur strings.Builder
+	var only Dialect // engine the statement being read is for; "" for both
+	block := false
+	flush := func() {
+		if s := strings.TrimSpace(cur.String()); s != "" && (only == "" || only == dialect) {
+			out = append(out, s)
+		}
+		cur.Reset()
+		only = ""
+	}
 	for _, line := range strings.Split(text, "\n") {
 		if i := strings.Index(line, "--"); i >= 0 {
+			switch strings.TrimSpace(line[i+2:]) {
+			case "sqlite-only":
+				only = SQLite
+			case "postgres-only":
+				only = Postgres
+			case "statement-begin":
+				block = true
+			case "statement-end":
+				block = false
+				flush()
+			}
 			line = line[:i]
 		}
 		if strings.TrimSpace(line) == "" {
@@ -109,13 +139,10 @@ func splitStatements(text string) []string {
 		}
 		cur.WriteString(line)
 		cur.WriteByte('\n')
-		if strings.HasSuffix(strings.TrimSpace(line), ";") {
-			out = append(out, strings.TrimSpace(cur.String()))
-			cur.Reset()
+		if !block && strings.HasSuffix(strings.TrimSpace(line), ";") {
+			flush()
 		}
 	}
-	if s := strings.TrimSpace(cur.String()); s != "" {
-		out = append(out, s)
-	}
+	flush()
 	return out
 }

@@ -1,6 +1,6 @@
 // Package search holds the rules for search and hashtags: what a query
-// finds (accounts, hashtags, known statuses by URL), what anonymous
-// visitors may ask, and what a valid hashtag name is.
+// finds (accounts, hashtags, statuses by URL and by full text), what
+// anonymous visitors may ask, and what a valid hashtag name is.
 package search
 
 import (
@@ -98,8 +98,16 @@ func (svc *Service) Search(ctx context.Context, viewer domain.ID, q Query) (*Res
 	if isURL {
 		return res, nil // a URL names one object; prefix searches would find noise
 	}
+	// Status search needs a token, as in Mastodon: anonymous visitors get
+	// no statuses rather than an error, so that "all types" still works.
+	if (q.Type == "" || q.Type == TypeStatuses) && viewer != 0 {
+		if res.StatusIDs, err = svc.searchStatuses(ctx, viewer, q); err != nil {
+			return nil, err
+		}
+	}
 	if q.Type == "" || q.Type == TypeAccounts {
-		accts, err := svc.Store.SearchAccounts(ctx, q.Q, viewer, q.Following, q.Limit, q.Offset)
+		accts, err := svc.Store.SearchAccountsRanked(ctx, store.AccountSearch{Q: q.Q, LocalHost: svc.host(),
+			Viewer: viewer, Following: q.Following, Limit: q.Limit, Offset: q.Offset})
 		if err != nil {
 			return nil, err
 		}
