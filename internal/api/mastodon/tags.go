@@ -25,15 +25,26 @@ func (a *API) registerTags(mux *http.ServeMux) {
 
 func (a *API) search() *search.Service { return &search.Service{Store: a.Store, BaseURL: a.Cfg.URL} }
 
-// Hashtag is Mastodon's full Tag entity (statuses carry the short one). agora keeps no usage history yet, so
-// history is empty; following is shown to signed-in users only.
+// Hashtag is Mastodon's full Tag entity (statuses carry the short one):
+// history covers the last TagHistoryDays days, today first; following is
+// shown to signed-in users only.
 type Hashtag struct {
-	ID        string `json:"id"`
-	Name      string `json:"name"`
-	URL       string `json:"url"`
-	History   []any  `json:"history"`
-	Following *bool  `json:"following,omitempty"`
+	ID        string       `json:"id"`
+	Name      string       `json:"name"`
+	URL       string       `json:"url"`
+	History   []TagHistory `json:"history"`
+	Following *bool        `json:"following,omitempty"`
 }
+
+// TagHistory is one day of a tag's use; Mastodon sends the numbers as strings.
+type TagHistory struct {
+	Day      string `json:"day"` // Unix time of midnight UTC
+	Uses     string `json:"uses"`
+	Accounts string `json:"accounts"`
+}
+
+// TagHistoryDays is how many days of use a Tag entity shows, as Mastodon.
+const TagHistoryDays = 7
 
 // FeaturedTag is Mastodon's FeaturedTag entity (statuses_count is a
 // string there).
@@ -57,9 +68,17 @@ func (a *API) renderTags(r *http.Request, v *Viewer, tags []*store.Tag) ([]Hasht
 	if err != nil {
 		return nil, err
 	}
+	history, err := a.Store.TagHistory(r.Context(), ids, TagHistoryDays)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]Hashtag, 0, len(tags))
 	for _, t := range tags {
-		x := Hashtag{ID: t.ID.String(), Name: t.DisplayName, URL: a.Cfg.URL + "/tags/" + url.PathEscape(t.Name), History: []any{}}
+		x := Hashtag{ID: t.ID.String(), Name: t.DisplayName, URL: a.Cfg.URL + "/tags/" + url.PathEscape(t.Name), History: []TagHistory{}}
+		for _, d := range history[t.ID] {
+			x.History = append(x.History, TagHistory{Day: strconv.FormatInt(d.Day.Unix(), 10),
+				Uses: strconv.FormatInt(d.Uses, 10), Accounts: strconv.FormatInt(d.Accounts, 10)})
+		}
 		if t.ID == 0 {
 			x.ID = ""
 		}
