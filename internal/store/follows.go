@@ -21,6 +21,10 @@ type FollowOptions struct {
 	ShowReblogs *bool
 	Notify      *bool
 	Languages   *[]string
+	// URI is the ActivityPub id of the Follow activity (a remote follower's,
+	// or the one sent for a local follower of a remote account); kept so
+	// that Accept, Reject and Undo can name it. Only a new row stores it.
+	URI string
 }
 
 func (o FollowOptions) values() (reblogs, notify bool, langs string) {
@@ -85,9 +89,9 @@ func (s *Store) Follow(ctx context.Context, from, to domain.ID, o FollowOptions)
 // notification (an accepted request already has one).
 func (s *Store) follow(ctx context.Context, tx *sql.Tx, from, to domain.ID, o FollowOptions, notify bool) (bool, error) {
 	reblogs, notifyPosts, langs := o.values()
-	res, err := tx.ExecContext(ctx, `INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, languages, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, target_account_id) DO NOTHING`,
-		int64(s.IDs.Next()), int64(from), int64(to), reblogs, notifyPosts, langs, s.nowMs())
+	res, err := tx.ExecContext(ctx, `INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, languages, uri, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, target_account_id) DO NOTHING`,
+		int64(s.IDs.Next()), int64(from), int64(to), reblogs, notifyPosts, langs, o.URI, s.nowMs())
 	if err != nil {
 		return false, fmt.Errorf("insert follow: %w", err)
 	}

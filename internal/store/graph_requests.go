@@ -15,9 +15,9 @@ import (
 func (s *Store) RequestFollow(ctx context.Context, from, to domain.ID, o FollowOptions) (created bool, err error) {
 	reblogs, notify, langs := o.values()
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO follow_requests (id, account_id, target_account_id, show_reblogs, notify, languages, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (account_id, target_account_id) DO NOTHING`,
-			int64(s.IDs.Next()), int64(from), int64(to), reblogs, notify, langs, s.nowMs())
+		res, err := tx.ExecContext(ctx, `INSERT INTO follow_requests (id, account_id, target_account_id, show_reblogs, notify, languages, uri, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, target_account_id) DO NOTHING`,
+			int64(s.IDs.Next()), int64(from), int64(to), reblogs, notify, langs, o.URI, s.nowMs())
 		if err != nil {
 			return fmt.Errorf("insert follow request: %w", err)
 		}
@@ -61,13 +61,13 @@ func deleteRequest(ctx context.Context, q db.Querier, from, to domain.ID) error 
 func (s *Store) AcceptFollowRequest(ctx context.Context, from, to domain.ID) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		var reblogs, notify bool
-		var langs string
-		err := tx.QueryRowContext(ctx, `SELECT show_reblogs, notify, languages FROM follow_requests
-			WHERE account_id = $1 AND target_account_id = $2`, int64(from), int64(to)).Scan(&reblogs, &notify, &langs)
+		var langs, uri string
+		err := tx.QueryRowContext(ctx, `SELECT show_reblogs, notify, languages, uri FROM follow_requests
+			WHERE account_id = $1 AND target_account_id = $2`, int64(from), int64(to)).Scan(&reblogs, &notify, &langs, &uri)
 		if err != nil {
 			return notFound(err, "load follow request")
 		}
-		o := FollowOptions{ShowReblogs: &reblogs, Notify: &notify}
+		o := FollowOptions{ShowReblogs: &reblogs, Notify: &notify, URI: uri}
 		if langs != "" {
 			l := splitLanguages(langs)
 			o.Languages = &l
