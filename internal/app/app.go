@@ -64,6 +64,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	}
 	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q}
+	st.Federator = a.Fed
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	return a, nil
 }

@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"github.com/agora-social/agora/internal/activitypub"
-	"github.com/agora-social/agora/internal/api/mastodon"
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/httpsig"
 )
@@ -72,8 +71,8 @@ func (h *Handler) actor(w http.ResponseWriter, r *http.Request) {
 	act := activitypub.NewActor(a, activitypub.ActorOptions{
 		BaseURL:   h.Cfg.URL,
 		PublicKey: keys.Public,
-		AvatarURL: h.Cfg.URL + mastodon.AvatarMissing,
-		HeaderURL: h.Cfg.URL + mastodon.HeaderMissing,
+		AvatarURL: h.Cfg.URL + domain.AvatarMissing,
+		HeaderURL: h.Cfg.URL + domain.HeaderMissing,
 	})
 	if a.MovedToAccountID != 0 {
 		if to, err := h.Store.Account(r.Context(), a.MovedToAccountID); err == nil && to.URI != "" {

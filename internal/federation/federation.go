@@ -14,8 +14,8 @@ import (
 	"time"
 
 	"github.com/agora-social/agora/internal/activitypub"
-	"github.com/agora-social/agora/internal/api/mastodon"
 	"github.com/agora-social/agora/internal/config"
+	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/httpclient"
 	"github.com/agora-social/agora/internal/httpsig"
 	"github.com/agora-social/agora/internal/jobs"
@@ -50,12 +50,24 @@ func (h *Handler) init() {
 		if h.Client == nil {
 			h.Client = httpclient.New(httpclient.Config{
 				AllowPrivate: h.Cfg.AllowPrivate,
-				UserAgent:    httpclient.UserAgent(mastodon.Version, h.Cfg.URL),
+				UserAgent:    httpclient.UserAgent(domain.Version, h.Cfg.URL),
 			})
 		}
 		h.keys = &keyCache{h: h}
 		scheme, _, _ := strings.Cut(h.Cfg.URL, "://")
 		h.verifier = &httpsig.Verifier{Keys: h.keys, Now: h.Now, Scheme: scheme}
+	})
+}
+
+// RegisterWorkers adds the federation workers (inbox processing, delivery)
+// to the queue; call it before the queue starts. process may be nil
+// (activities are then only marked processed and logged). Calls after the
+// first do nothing.
+func (h *Handler) RegisterWorkers(process InboxProcessor) {
+	h.init()
+	h.registerOnce.Do(func() {
+		h.registerInbound(process)
+		h.registerOutbound()
 	})
 }
 

@@ -38,14 +38,9 @@ func (InboxArgs) Kind() string { return "federation.inbox" }
 // (follows, statuses, ...) are wired in, the default only records it.
 type InboxProcessor func(ctx context.Context, a *store.InboxActivity) error
 
-// RegisterWorkers adds the federation workers to the queue; call it before
-// the queue starts. process may be nil (activities are then only marked
-// processed and logged). Calls after the first do nothing.
-func (h *Handler) RegisterWorkers(process InboxProcessor) {
-	h.init()
-	h.registerOnce.Do(func() {
-		river.AddWorker(h.Jobs.Workers(), &inboxWorker{h: h, process: process})
-	})
+// registerInbound adds the inbox worker to the queue.
+func (h *Handler) registerInbound(process InboxProcessor) {
+	river.AddWorker(h.Jobs.Workers(), &inboxWorker{h: h, process: process})
 }
 
 type inboxWorker struct {

@@ -22,6 +22,9 @@ type Store struct {
 	// Events receives streaming events after commit (SQLite, one node);
 	// nil publishes nothing. On PostgreSQL events go through NOTIFY.
 	Events EventSink
+	// Federator enqueues deliveries of local changes to remote servers in
+	// the changes' transactions; nil federates nothing.
+	Federator Federator
 
 	pending pendingEvents
 }

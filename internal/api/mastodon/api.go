@@ -22,7 +22,7 @@ import (
 )
 
 // Version is agora's version, shown in the instance's version string.
-const Version = "0.1.0"
+const Version = domain.Version
 
 // API holds the dependencies of the Mastodon API handlers.
 type API struct {

@@ -112,8 +112,8 @@ func roleEntity(r domain.Role) *Role {
 
 // AvatarMissing and HeaderMissing are the placeholder images' paths.
 const (
-	AvatarMissing = "/avatars/original/missing.png"
-	HeaderMissing = "/headers/original/missing.png"
+	AvatarMissing = domain.AvatarMissing
+	HeaderMissing = domain.HeaderMissing
 )
 
 // renderAccount renders an account for anyone.
