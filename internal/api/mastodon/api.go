@@ -33,11 +33,24 @@ type API struct {
 	// Streaming serves /api/v1/streaming (WebSocket and server-sent
 	// events) when set; the streaming package provides it.
 	Streaming http.Handler
+	// Resolver finds remote accounts and statuses over federation for
+	// search with resolve=true and account lookup; nil: local only.
+	Resolver Resolver
 
 	limitIP      *ratelimit.Limiter // every request, by IP (unauthenticated)
 	limitAccount *ratelimit.Limiter // every request, by account
 	limitSignUp  *ratelimit.Limiter // sign-ups, by IP
 	limitPost    *ratelimit.Limiter // statuses and media, by account
+}
+
+// Resolver finds remote accounts and statuses, fetching and storing them
+// when they are not known yet (the federation package implements it).
+type Resolver interface {
+	// ResolveAccount finds username@host (WebFinger, then the actor).
+	ResolveAccount(ctx context.Context, username, host string) (*domain.Account, error)
+	// ResolveURL finds the account or the status an http(s) URL names
+	// (one of the two results is nil).
+	ResolveURL(ctx context.Context, rawURL string) (*domain.Account, *domain.Status, error)
 }
 
 // Rate limits, as Mastodon's defaults (docs/api.md).
