@@ -29,6 +29,10 @@ type Config struct {
 	// Limits, as the instance API advertises them.
 	MaxStatusChars int           // AGORA_MAX_STATUS_CHARS (default 500)
 	StatusEditGap  time.Duration // unused for now: edits are allowed at any time
+
+	Federation Federation // AGORA_FEDERATION_* (federation.go)
+	Media      Media      // AGORA_MEDIA_*, AGORA_S3_* (media.go)
+	Mail       Mail       // AGORA_SMTP_* (mail.go)
 }
 
 // Load reads the configuration from getenv (os.Getenv in production).
@@ -78,6 +82,11 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("AGORA_URL: %q must be an http(s) URL with a host and no path", c.URL)
 	}
 	c.Domain = u.Host
+	for _, load := range []func(func(k, def string) string) error{c.Federation.load, c.Media.load, c.Mail.load} {
+		if err := load(get); err != nil {
+			return nil, err
+		}
+	}
 	if c.DatabaseURL != "" && !strings.HasPrefix(c.DatabaseURL, "postgres://") && !strings.HasPrefix(c.DatabaseURL, "postgresql://") {
 		return nil, fmt.Errorf("DATABASE_URL: must be a postgres:// URL")
 	}
