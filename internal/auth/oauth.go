@@ -245,9 +245,11 @@ func (o *OAuth) exchangeCode(ctx context.Context, req TokenRequest) (*IssuedToke
 	if req.Code == "" || len(req.Code) > MaxParamLen {
 		return nil, oauthErr(ErrInvalidRequest, "The code parameter is missing.")
 	}
-	// The code is deleted before it is checked: whatever happens next, it
-	// cannot be tried twice.
-	c, err := o.Store.ConsumeAuthCode(ctx, HashSecret(req.Code))
+	// The code is marked used before it is checked: whatever happens next,
+	// it cannot be tried twice, and a second try revokes the token of the
+	// first.
+	codeHash := HashSecret(req.Code)
+	c, err := o.Store.ConsumeAuthCode(ctx, codeHash)
 	if err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
 			return nil, oauthErr(ErrInvalidGrant, "The authorization code is invalid, expired or already used.")
@@ -272,7 +274,7 @@ func (o *OAuth) exchangeCode(ctx context.Context, req TokenRequest) (*IssuedToke
 			return nil, oauthErr(ErrInvalidGrant, "The code_verifier does not match the code_challenge.")
 		}
 	}
-	return o.issueToken(ctx, app.ID, c.UserID, c.Scopes)
+	return o.issueToken(ctx, app.ID, c.UserID, c.Scopes, codeHash)
 }
 
 // VerifyS256 checks a PKCE verifier against an S256 challenge.
@@ -291,13 +293,15 @@ func (o *OAuth) clientCredentials(ctx context.Context, req TokenRequest) (*Issue
 	if err != nil {
 		return nil, err
 	}
-	return o.issueToken(ctx, app.ID, 0, scopes)
+	return o.issueToken(ctx, app.ID, 0, scopes, "")
 }
 
-func (o *OAuth) issueToken(ctx context.Context, appID, userID domain.ID, scopes domain.Scopes) (*IssuedToken, error) {
+// issueToken creates a token; codeHash names the authorization code it
+// was exchanged for ("" for client credentials).
+func (o *OAuth) issueToken(ctx context.Context, appID, userID domain.ID, scopes domain.Scopes, codeHash string) (*IssuedToken, error) {
 	secret := NewSecret(32)
 	t := &domain.Token{AppID: appID, UserID: userID, Scopes: scopes}
-	if err := o.Store.CreateToken(ctx, HashSecret(secret), t); err != nil {
+	if err := o.Store.CreateTokenFromCode(ctx, HashSecret(secret), codeHash, t); err != nil {
 		return nil, err
 	}
 	return &IssuedToken{AccessToken: secret, Token: t}, nil

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -72,21 +73,39 @@ func (s *Store) CreateAuthCode(ctx context.Context, codeHash string, c AuthCode)
 	return err
 }
 
-// ConsumeAuthCode loads and deletes a code: a code is good for one exchange.
+// ConsumeAuthCode loads a code and marks it used: a code is good for one
+// exchange. A code presented again is not found, and the tokens issued
+// from it are revoked, as RFC 6749 (4.1.2) asks: a replayed code may mean
+// it was stolen.
 func (s *Store) ConsumeAuthCode(ctx context.Context, codeHash string) (*AuthCode, error) {
 	var (
 		c       AuthCode
 		scopes  string
 		expires int64
+		found   bool
 	)
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `DELETE FROM oauth_codes WHERE code_hash = $1
-			RETURNING app_id, user_id, redirect_uri, scopes, code_challenge, code_challenge_method, expires_at`, codeHash).
+		err := tx.QueryRowContext(ctx, `UPDATE oauth_codes SET used_at = $2 WHERE code_hash = $1 AND used_at IS NULL
+			RETURNING app_id, user_id, redirect_uri, scopes, code_challenge, code_challenge_method, expires_at`, codeHash, s.nowMs()).
 			Scan(&c.AppID, &c.UserID, &c.RedirectURI, &scopes, &c.CodeChallenge, &c.CodeChallengeMethod, &expires)
-		return err
+		if err == nil {
+			found = true
+			return nil
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return fmt.Errorf("consume code: %w", err)
+		}
+		// Unknown, or used before: revoke what the first use issued.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM oauth_tokens WHERE code_hash = $1`, codeHash); err != nil {
+			return fmt.Errorf("revoke tokens of a reused code: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
-		return nil, notFound(err, "consume code")
+		return nil, err
+	}
+	if !found {
+		return nil, domain.NotFound()
 	}
 	c.Scopes = strings.Fields(scopes)
 	c.ExpiresAt = fromMs(expires)
@@ -95,10 +114,16 @@ func (s *Store) ConsumeAuthCode(ctx context.Context, codeHash string) (*AuthCode
 
 // CreateToken stores an access token under the hash of the token.
 func (s *Store) CreateToken(ctx context.Context, tokenHash string, t *domain.Token) error {
+	return s.CreateTokenFromCode(ctx, tokenHash, "", t)
+}
+
+// CreateTokenFromCode stores an access token issued for an authorization
+// code (its hash), so that a replay of the code revokes the token.
+func (s *Store) CreateTokenFromCode(ctx context.Context, tokenHash, codeHash string, t *domain.Token) error {
 	t.ID = s.IDs.Next()
 	t.CreatedAt = s.Now()
-	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO oauth_tokens (id, token_hash, app_id, user_id, scopes, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, int64(t.ID), tokenHash, nullID(t.AppID), nullID(t.UserID), t.Scopes.String(), ms(t.CreatedAt))
+	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO oauth_tokens (id, token_hash, app_id, user_id, scopes, code_hash, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, int64(t.ID), tokenHash, nullID(t.AppID), nullID(t.UserID), t.Scopes.String(), codeHash, ms(t.CreatedAt))
 	if err != nil {
 		return fmt.Errorf("create token: %w", err)
 	}

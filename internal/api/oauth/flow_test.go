@@ -70,6 +70,8 @@ func TestAuthorizationCodeFlow(t *testing.T) {
 		if again.Status != 400 || again.Map(t)["error"] != "invalid_grant" {
 			t.Errorf("reused code: %d %s", again.Status, again.Body)
 		}
+		// ... and its replay revokes the token the first exchange issued.
+		s.Must(t, 401, "GET", "/api/v1/accounts/verify_credentials", access, nil)
 
 		// With a session the page asks for consent only.
 		pg = b.get(authorizePath(q)).mustStatus(t, 200, "consent page")
