@@ -1,5 +1,6 @@
 // Package maintenance holds the periodic housekeeping jobs: removing
-// expired codes, sessions, idempotency keys and mutes, and refreshing
+// expired codes, sessions, idempotency keys and mutes, trimming home feeds
+// to their newest entries, and refreshing
 // SQLite's planner statistics.
 package maintenance
 
@@ -36,7 +37,7 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 	if err != nil {
 		return err
 	}
-	w.log.Debug("cleanup", "codes", r.Codes, "sessions", r.Sessions, "idempotency_keys", r.IdempotencyKeys, "mutes", r.Mutes)
+	w.log.Debug("cleanup", "codes", r.Codes, "sessions", r.Sessions, "idempotency_keys", r.IdempotencyKeys, "mutes", r.Mutes, "feed_entries", r.FeedEntries)
 	// Keep SQLite's planner statistics fresh (PRAGMA optimize analyzes only
 	// what changed enough); a no-op on PostgreSQL, where autovacuum does it.
 	return w.store.DB.Analyze(ctx, true)

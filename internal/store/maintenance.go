@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 )
@@ -9,7 +10,16 @@ import (
 // CleanupResult counts what Cleanup removed.
 type CleanupResult struct {
 	Codes, Sessions, IdempotencyKeys, Mutes int64
+	FeedEntries                             int64 // home feed entries beyond HomeFeedSize
 }
+
+// HomeFeedSize is how many entries a home feed keeps, as Mastodon's 800:
+// older posts stay on their authors' profiles, in search and in lists.
+const HomeFeedSize = 800
+
+// trimBatch is how many feeds one write transaction trims, so that the
+// SQLite writer is never held long.
+const trimBatch = 200
 
 // IdempotencyWindow is how long an Idempotency-Key is remembered.
 const IdempotencyWindow = time.Hour
@@ -36,5 +46,53 @@ func (s *Store) Cleanup(ctx context.Context) (CleanupResult, error) {
 		}
 		*st.n, _ = res.RowsAffected()
 	}
-	return r, nil
+	n, err := s.TrimHomeFeeds(ctx, HomeFeedSize)
+	r.FeedEntries = n
+	return r, err
+}
+
+// TrimHomeFeeds deletes the entries of each local account's home feed
+// beyond the newest keep, a batch of accounts per transaction; each
+// account costs one walk of its feed's primary-key index.
+func (s *Store) TrimHomeFeeds(ctx context.Context, keep int) (int64, error) {
+	var total int64
+	var after int64
+	for {
+		var ids []int64
+		rows, err := s.DB.R.QueryContext(ctx, `SELECT account_id FROM users WHERE account_id > $1 ORDER BY account_id LIMIT $2`, after, trimBatch)
+		if err != nil {
+			return total, fmt.Errorf("trim feeds: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return total, err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return total, err
+		}
+		if len(ids) == 0 {
+			return total, nil
+		}
+		err = s.DB.Tx(ctx, func(tx *sql.Tx) error {
+			for _, id := range ids {
+				res, err := tx.ExecContext(ctx, `DELETE FROM home_feed WHERE account_id = $1 AND status_id <
+					(SELECT status_id FROM home_feed WHERE account_id = $1 ORDER BY status_id DESC LIMIT 1 OFFSET $2)`, id, keep-1)
+				if err != nil {
+					return fmt.Errorf("trim feed: %w", err)
+				}
+				n, _ := res.RowsAffected()
+				total += n
+			}
+			return nil
+		})
+		if err != nil {
+			return total, err
+		}
+		after = ids[len(ids)-1]
+	}
 }
