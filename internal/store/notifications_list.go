@@ -30,11 +30,11 @@ func scanNotification(r scanner) (*domain.Notification, error) {
 	return &n, nil
 }
 
-// Notifications returns a page of an account's notifications, without
-// those from accounts it blocks now.
-func (s *Store) Notifications(ctx context.Context, account domain.ID, f NotificationFilter, p domain.Page) ([]*domain.Notification, error) {
+// notificationsWhere is the query of an account's notifications matching
+// f, without those from accounts it blocks now, and its arguments.
+func notificationsWhere(account domain.ID, f NotificationFilter) (string, []any) {
 	args := []any{int64(account)}
-	q := `SELECT ` + notificationColumns + ` FROM notifications n WHERE n.account_id = $1
+	q := ` FROM notifications n WHERE n.account_id = $1
 		AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1 AND b.target_account_id = n.from_account_id)`
 	in := func(vals []string) string {
 		ph := make([]string, len(vals))
@@ -54,6 +54,28 @@ func (s *Store) Notifications(ctx context.Context, account domain.ID, f Notifica
 		args = append(args, int64(f.FromAccount))
 		q += fmt.Sprintf(` AND n.from_account_id = $%d`, len(args))
 	}
+	return q, args
+}
+
+// UnreadNotifications counts, up to limit, an account's notifications
+// matching f that are newer than its "notifications" read marker (all of
+// them without a marker), as Mastodon's unread_count.
+func (s *Store) UnreadNotifications(ctx context.Context, account domain.ID, f NotificationFilter, limit int) (int, error) {
+	q, args := notificationsWhere(account, f)
+	q += ` AND n.id > COALESCE((SELECT m.last_read_id FROM markers m WHERE m.account_id = $1 AND m.timeline = 'notifications'), 0)`
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM (SELECT 1`+q+fmt.Sprintf(` LIMIT %d) unread`, max(limit, 1)), args...).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count unread notifications: %w", err)
+	}
+	return n, nil
+}
+
+// Notifications returns a page of an account's notifications, without
+// those from accounts it blocks now.
+func (s *Store) Notifications(ctx context.Context, account domain.ID, f NotificationFilter, p domain.Page) ([]*domain.Notification, error) {
+	where0, args := notificationsWhere(account, f)
+	q := `SELECT ` + notificationColumns + where0
 	where, order, pargs := PageClause("n.id", p, len(args)+1)
 	args = append(args, pargs...)
 	rows, err := s.DB.R.QueryContext(ctx, q+` AND `+where+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d`, max(p.Limit, 1)), args...)

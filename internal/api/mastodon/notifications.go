@@ -12,7 +12,8 @@ import (
 const (
 	NotificationsDefaultLimit = 40
 	NotificationsMaxLimit     = 80
-	MaxUnreadCount            = 1000
+	UnreadCountDefaultLimit   = 100
+	MaxUnreadCount            = 1000 // larger limits are clamped, as Mastodon does
 )
 
 // notificationTypes are the types a client may filter on.
@@ -116,9 +117,28 @@ func (a *API) dismissNotification(w http.ResponseWriter, r *http.Request, v *Vie
 	return nil
 }
 
-// unreadNotifications answers 0: there is no notifications read marker to
-// count from yet.
+// unreadNotifications counts the notifications newer than the
+// "notifications" marker (POST /api/v1/markers), up to limit (default
+// 100, at most 1,000, as Mastodon), with the list's type and account
+// filters.
 func (a *API) unreadNotifications(w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	rest.OK(w, map[string]int{"count": 0})
+	p, err := params(r)
+	if err != nil {
+		return err
+	}
+	limit, err := p.Int("limit", UnreadCountDefaultLimit, 1, 1<<30)
+	if err != nil {
+		return err
+	}
+	limit = min(limit, MaxUnreadCount)
+	f, err := notificationFilter(p)
+	if err != nil {
+		return err
+	}
+	n, err := a.Store.UnreadNotifications(r.Context(), v.Account.ID, f, limit)
+	if err != nil {
+		return err
+	}
+	rest.OK(w, map[string]int{"count": n})
 	return nil
 }
