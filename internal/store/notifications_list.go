@@ -12,6 +12,9 @@ import (
 type NotificationFilter struct {
 	Types, ExcludeTypes []string
 	FromAccount         domain.ID
+	// IncludeFiltered also selects notifications a policy filtered into
+	// pending requests.
+	IncludeFiltered bool
 }
 
 const notificationColumns = `n.id, n.account_id, n.from_account_id, n.type, n.status_id, n.created_at`
@@ -36,6 +39,9 @@ func notificationsWhere(account domain.ID, f NotificationFilter) (string, []any)
 	args := []any{int64(account)}
 	q := ` FROM notifications n WHERE n.account_id = $1
 		AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $1 AND b.target_account_id = n.from_account_id)`
+	if !f.IncludeFiltered {
+		q += ` AND n.filtered = FALSE`
+	}
 	in := func(vals []string) string {
 		ph := make([]string, len(vals))
 		for i, v := range vals {

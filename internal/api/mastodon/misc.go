@@ -8,8 +8,8 @@ import (
 )
 
 // registerMisc adds the small endpoints clients call at start-up:
-// announcements, trends, suggestions, the directory, domain blocks, the
-// notification policy and push subscriptions.
+// announcements, trends, suggestions, the directory, domain blocks and
+// push subscriptions.
 func (a *API) registerMisc(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/announcements", a.endpoint(userOnly, "read", a.emptyList))
 	mux.HandleFunc("POST /api/v1/announcements/{id}/dismiss", a.endpoint(userOnly, "write:accounts", a.notFound))
@@ -22,7 +22,6 @@ func (a *API) registerMisc(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/directory", a.endpoint(anyone, "", a.directory))
 	// agora has no per-user domain blocks yet, so the list is empty.
 	mux.HandleFunc("GET /api/v1/domain_blocks", a.endpoint(userOnly, "read:blocks", a.emptyList))
-	mux.HandleFunc("GET /api/v2/notifications/policy", a.endpoint(userOnly, "read:notifications", a.notificationPolicy))
 	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
 		mux.HandleFunc(m+" /api/v1/push/subscription", a.endpoint(userOnly, "push", a.noPush))
 	}
@@ -152,19 +151,5 @@ func (a *API) directory(w http.ResponseWriter, r *http.Request, v *Viewer) error
 		out = append(out, a.renderAccount(acct))
 	}
 	rest.OK(w, out)
-	return nil
-}
-
-// notificationPolicy is Mastodon's (v2) NotificationPolicy: agora filters
-// no notifications, so every category is accepted.
-func (a *API) notificationPolicy(w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	rest.OK(w, map[string]any{
-		"for_not_following":    "accept",
-		"for_not_followers":    "accept",
-		"for_new_accounts":     "accept",
-		"for_private_mentions": "accept",
-		"for_limited_accounts": "accept",
-		"summary":              map[string]int{"pending_requests_count": 0, "pending_notifications_count": 0},
-	})
 	return nil
 }

@@ -29,6 +29,7 @@ func (a *API) registerNotifications(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/notifications/{id}", a.endpoint(userOnly, "read:notifications", a.getNotification))
 	mux.HandleFunc("POST /api/v1/notifications/clear", a.endpoint(userOnly, "write:notifications", a.clearNotifications))
 	mux.HandleFunc("POST /api/v1/notifications/{id}/dismiss", a.endpoint(userOnly, "write:notifications", a.dismissNotification))
+	a.registerNotificationPolicy(mux)
 }
 
 // notificationFilter reads types[], exclude_types[] and account_id.
@@ -45,6 +46,9 @@ func notificationFilter(p *rest.Params) (store.NotificationFilter, error) {
 		}
 	}
 	var err error
+	if f.IncludeFiltered, err = p.Bool("include_filtered", false); err != nil {
+		return f, err
+	}
 	f.FromAccount, err = p.ID("account_id")
 	return f, err
 }
