@@ -35,6 +35,28 @@ func (w *expireWorker) Work(ctx context.Context, _ *river.Job[ExpireArgs]) error
 	return err
 }
 
+// PurgeArgs is the periodic job that purges the content of suspended
+// domains.
+type PurgeArgs struct{}
+
+// Kind names the job in the queue.
+func (PurgeArgs) Kind() string { return "moderation.domain_purge" }
+
+// InsertOpts keeps one run per period across nodes.
+func (PurgeArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
+}
+
+type purgeWorker struct {
+	river.WorkerDefaults[PurgeArgs]
+	svc *Service
+}
+
+func (w *purgeWorker) Work(ctx context.Context, _ *river.Job[PurgeArgs]) error {
+	_, err := w.svc.PurgeSuspendedDomains(ctx)
+	return err
+}
+
 // SubmitArgs is the periodic job that sends statements of reasons to the
 // DSA Transparency Database.
 type SubmitArgs struct{}
@@ -64,12 +86,15 @@ func (w *submitWorker) Work(ctx context.Context, _ *river.Job[SubmitArgs]) error
 	return nil
 }
 
-// Register schedules the expiry of temporary restrictions every minute and,
+// Register schedules the expiry of temporary restrictions and the purge of
+// suspended domains every minute and,
 // when sub is not nil (AGORA_DSA_TDB_URL and AGORA_DSA_TDB_TOKEN are set),
 // the Transparency Database submission every 10 minutes.
 func Register(q *jobs.Queue, svc *Service, sub *Submitter, log *slog.Logger) {
 	river.AddWorker(q.Workers(), &expireWorker{svc: svc, log: log})
 	q.AddPeriodic(time.Minute, ExpireArgs{})
+	river.AddWorker(q.Workers(), &purgeWorker{svc: svc})
+	q.AddPeriodic(time.Minute, PurgeArgs{})
 	if sub != nil {
 		river.AddWorker(q.Workers(), &submitWorker{svc: svc, sub: sub, log: log})
 		q.AddPeriodic(10*time.Minute, SubmitArgs{})

@@ -30,6 +30,7 @@ func (s *Store) InsertNotification(ctx context.Context, q db.Querier, n *domain.
 		WHERE NOT EXISTS (SELECT 1 FROM blocks WHERE account_id = $2 AND target_account_id = $3)
 		  AND NOT EXISTS (SELECT 1 FROM mutes WHERE account_id = $2 AND target_account_id = $3
 		                  AND hide_notifications = TRUE AND (expires_at IS NULL OR expires_at > $6))
+		  AND NOT `+domainBlockedBy("$3", 2)+`
 		  AND EXISTS (SELECT 1 FROM users WHERE account_id = $2)`,
 		int64(n.ID), int64(n.AccountID), int64(n.FromAccountID), n.Type, nullID(n.StatusID), ms(n.CreatedAt), filtered)
 	if err != nil {

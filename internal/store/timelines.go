@@ -82,7 +82,8 @@ func viewerFilter(col string, viewer, now int) string {
 	return fmt.Sprintf(` AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.account_id = $%[2]d AND b.target_account_id = %[1]s)
 	  AND NOT EXISTS (SELECT 1 FROM blocks b WHERE b.target_account_id = $%[2]d AND b.account_id = %[1]s)
 	  AND NOT EXISTS (SELECT 1 FROM mutes m WHERE m.account_id = $%[2]d AND m.target_account_id = %[1]s
-	                  AND (m.expires_at IS NULL OR m.expires_at > $%[3]d))`, col, viewer, now)
+	                  AND (m.expires_at IS NULL OR m.expires_at > $%[3]d))
+	  AND NOT %[4]s`, col, viewer, now, domainBlockedBy(col, viewer))
 }
 
 // PublicFilter selects the public timeline's scope.

@@ -8,8 +8,8 @@ import (
 )
 
 // registerMisc adds the small endpoints clients call at start-up:
-// announcements, trends, suggestions, the directory, domain blocks and
-// push subscriptions.
+// announcements, trends, suggestions, the directory, domain blocks (server
+// and personal) and push subscriptions.
 func (a *API) registerMisc(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/announcements", a.endpoint(userOnly, "read", a.emptyList))
 	mux.HandleFunc("POST /api/v1/announcements/{id}/dismiss", a.endpoint(userOnly, "write:accounts", a.notFound))
@@ -20,8 +20,7 @@ func (a *API) registerMisc(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v2/suggestions", a.endpoint(userOnly, "read", a.suggestionsV2))
 	mux.HandleFunc("DELETE /api/v1/suggestions/{id}", a.endpoint(userOnly, "read", a.dismissSuggestion))
 	mux.HandleFunc("GET /api/v1/directory", a.endpoint(anyone, "", a.directory))
-	// agora has no per-user domain blocks yet, so the list is empty.
-	mux.HandleFunc("GET /api/v1/domain_blocks", a.endpoint(userOnly, "read:blocks", a.emptyList))
+	a.registerDomainBlocks(mux)
 	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
 		mux.HandleFunc(m+" /api/v1/push/subscription", a.endpoint(userOnly, "push", a.noPush))
 	}
