@@ -107,4 +107,20 @@ func TestApproveCLI(t *testing.T) {
 	if _, err := s.adminErr("approve", "--username", "nobody"); err == nil {
 		t.Errorf("approving an unknown user succeeded")
 	}
+
+	// An invitation from the CLI skips approval.
+	link := s.admin(t, "invite", "--username", "dana", "--max-uses", "1", "--expires-in", "1h")
+	code, ok := strings.CutPrefix(link, s.URL+"/invite/")
+	if !ok || code == "" {
+		t.Fatalf("invite printed %q", link)
+	}
+	invitee := post("/api/v1/accounts", appTok, url.Values{"username": {"eve"}, "email": {"eve@example.org"},
+		"password": {"correct horse battery"}, "agreement": {"true"}, "invite_code": {code}})["access_token"].(string)
+	userTok = invitee
+	if got := status(); got != 200 {
+		t.Errorf("invitee under approval: %d, want 200", got)
+	}
+	if _, err := s.adminErr("invite", "--username", "dana", "--max-uses", "500"); err == nil {
+		t.Errorf("an invite with 500 uses was accepted")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"time"
 
 	"github.com/agora-social/agora/internal/accounts"
 	"github.com/agora-social/agora/internal/app"
@@ -18,7 +19,7 @@ import (
 func admin(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("admin: give a subcommand: create-user, token or approve")
+		return errors.New("admin: give a subcommand: create-user, token, approve or invite")
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -32,8 +33,10 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 		return issueToken(ctx, cfg, log, args[1:], stdout, stderr)
 	case "approve":
 		return approveUser(ctx, cfg, log, args[1:], stdout, stderr)
+	case "invite":
+		return createInvite(ctx, cfg, log, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token or approve)", args[0])
+	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token, approve or invite)", args[0])
 }
 
 func createUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
@@ -131,5 +134,44 @@ func approveUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 		return err
 	}
 	fmt.Fprintf(stdout, "approved @%s\n", *username)
+	return nil
+}
+
+// createInvite prints an invitation link made by a local user (for
+// AGORA_REGISTRATIONS=invite, or to skip approval).
+func createInvite(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin invite", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "the local user who invites")
+	maxUses := fs.Int("max-uses", 1, "how many sign-ups the link allows (0: unlimited)")
+	expires := fs.Duration("expires-in", 7*24*time.Hour, "how long the link works (0: for ever), e.g. 24h")
+	autofollow := fs.Bool("autofollow", false, "new accounts follow the inviter")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return errors.New("invite: --username is required")
+	}
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Store.UserByUsername(ctx, *username)
+	if err != nil {
+		if domain.KindOf(err) == domain.KindNotFound {
+			return fmt.Errorf("invite: no local user %q", *username)
+		}
+		return err
+	}
+	acct, err := a.Store.Account(ctx, u.AccountID)
+	if err != nil {
+		return err
+	}
+	inv, err := a.Accounts.CreateInvite(ctx, u, acct, accounts.InviteInput{MaxUses: *maxUses, ExpiresIn: *expires, Autofollow: *autofollow})
+	if err != nil {
+		return fmt.Errorf("invite: %w", err)
+	}
+	fmt.Fprintln(stdout, a.Accounts.InviteURL(inv))
 	return nil
 }

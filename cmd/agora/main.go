@@ -27,6 +27,8 @@ Usage:
   agora admin create-user --username U --email E --password P [--role user|moderator|admin]
   agora admin token --username U [--scopes "read write follow push"]
   agora admin approve --username U   approve a sign-up (AGORA_REGISTRATIONS=approval)
+  agora admin invite --username U [--max-uses 1] [--expires-in 168h] [--autofollow]
+                                     print an invitation link made by U
   agora version
 
 Configuration (environment): AGORA_ADDR, AGORA_URL, AGORA_DATA, DATABASE_URL,

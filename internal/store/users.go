@@ -22,6 +22,10 @@ type NewLocalUser struct {
 	Reason       string
 	SignUpIP     string
 	BaseURL      string // the server's public URL, for the account's uri and url
+	// InviteCode, when set, must name a valid invite: its use is counted in
+	// the same transaction and, if it says so, the new account follows the
+	// inviter.
+	InviteCode string
 }
 
 // CreateLocalUser creates a local account and its user in one transaction.
@@ -68,13 +72,27 @@ func (s *Store) CreateLocalUser(ctx context.Context, n NewLocalUser) (*domain.Us
 		} else if err != sql.ErrNoRows {
 			return err
 		}
+		var invite *Invite
+		if n.InviteCode != "" {
+			if invite, err = s.useInvite(ctx, tx, n.InviteCode); err != nil {
+				return err
+			}
+		}
 		if err := insertAccount(ctx, tx, acct); err != nil {
 			return err
 		}
+		var inviteID any
+		if invite != nil {
+			inviteID = int64(invite.ID)
+		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO users (id, account_id, email, password_hash, role, locale, approved,
-			confirmed_at, reason, sign_up_ip, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+			confirmed_at, reason, sign_up_ip, invite_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
 			int64(u.ID), int64(u.AccountID), u.Email, u.PasswordHash, string(u.Role), u.Locale, u.Approved,
-			optMs(u.ConfirmedAt), u.Reason, u.SignUpIP, ms(u.CreatedAt))
+			optMs(u.ConfirmedAt), u.Reason, u.SignUpIP, inviteID, ms(u.CreatedAt))
+		if err != nil || invite == nil || !invite.Autofollow {
+			return err
+		}
+		_, err = s.follow(ctx, tx, acct.ID, invite.AccountID, FollowOptions{}, true)
 		return err
 	})
 	if err != nil {

@@ -33,6 +33,7 @@ func (a *API) signUp(w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	u, _, err := a.Accounts.Register(r.Context(), accounts.SignUp{
 		Username: p.String("username"), Email: p.String("email"), Password: p.String("password"),
 		Agreement: agreement, Locale: p.String("locale"), Reason: p.String("reason"), IP: ClientIP(r),
+		InviteCode: p.String("invite_code"),
 	})
 	if err != nil {
 		return err

@@ -152,7 +152,9 @@ func TestUserDomainBlocks(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		notified := func() int { return len(s.Must(t, 200, "GET", "/api/v1/notifications?include_filtered=true", bob.Token, nil).List(t)) }
+		notified := func() int {
+			return len(s.Must(t, 200, "GET", "/api/v1/notifications?include_filtered=true", bob.Token, nil).List(t))
+		}
 		publicIDs := func(token string) map[string]bool {
 			out := map[string]bool{}
 			for _, st := range s.Must(t, 200, "GET", "/api/v1/timelines/public", token, nil).List(t) {

@@ -21,6 +21,7 @@ func (a *API) registerMisc(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/suggestions/{id}", a.endpoint(userOnly, "read", a.dismissSuggestion))
 	mux.HandleFunc("GET /api/v1/directory", a.endpoint(anyone, "", a.directory))
 	a.registerDomainBlocks(mux)
+	a.registerInvites(mux)
 	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
 		mux.HandleFunc(m+" /api/v1/push/subscription", a.endpoint(userOnly, "push", a.noPush))
 	}
