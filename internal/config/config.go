@@ -30,6 +30,10 @@ type Config struct {
 	MaxStatusChars int           // AGORA_MAX_STATUS_CHARS (default 500)
 	StatusEditGap  time.Duration // unused for now: edits are allowed at any time
 
+	// NotesMinAccountDays is how old an account must be to write and rate
+	// Community Notes (AGORA_NOTES_MIN_ACCOUNT_DAYS, default 30).
+	NotesMinAccountDays int
+
 	Federation Federation // AGORA_FEDERATION_* (federation.go)
 	Media      Media      // AGORA_MEDIA_*, AGORA_S3_* (media.go)
 	Mail       Mail       // AGORA_SMTP_* (mail.go)
@@ -71,6 +75,9 @@ func Load(getenv func(string) string) (*Config, error) {
 	}
 	if c.MaxStatusChars, err = strconv.Atoi(get("AGORA_MAX_STATUS_CHARS", "500")); err != nil || c.MaxStatusChars < 1 || c.MaxStatusChars > 100000 {
 		return nil, fmt.Errorf("AGORA_MAX_STATUS_CHARS: want a number from 1 to 100000")
+	}
+	if c.NotesMinAccountDays, err = strconv.Atoi(get("AGORA_NOTES_MIN_ACCOUNT_DAYS", "30")); err != nil || c.NotesMinAccountDays < 0 || c.NotesMinAccountDays > 3650 {
+		return nil, fmt.Errorf("AGORA_NOTES_MIN_ACCOUNT_DAYS: want a number of days from 0 to 3650")
 	}
 	switch c.Registrations {
 	case "open", "approval", "invite", "closed":

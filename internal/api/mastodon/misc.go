@@ -22,6 +22,7 @@ func (a *API) registerMisc(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/directory", a.endpoint(anyone, "", a.directory))
 	a.registerDomainBlocks(mux)
 	a.registerInvites(mux)
+	a.registerCommunityNotes(mux)
 	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
 		mux.HandleFunc(m+" /api/v1/push/subscription", a.endpoint(userOnly, "push", a.noPush))
 	}
