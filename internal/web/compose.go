@@ -26,13 +26,30 @@ type composeForm struct {
 	Languages   []string
 	Heading     string
 	Error       string
+	// The poll, optional: MaxPollOptions option fields, a duration in
+	// seconds (one of pollDurations) and single or multiple choice.
+	PollOptions   []string
+	PollExpiresIn string
+	PollMultiple  bool
+	PollDurations []struct{ Value, Key string }
+}
+
+// PollOpen reports whether the form comes back with a poll being written.
+func (f *composeForm) PollOpen() bool {
+	for _, o := range f.PollOptions {
+		if strings.TrimSpace(o) != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // newCompose is an empty form with the viewer's defaults; a reply to
 // parent starts with its author's handle and keeps its visibility.
 func (h *Handler) newCompose(q *request, parent *statusView) *composeForm {
 	f := &composeForm{Visibility: string(q.user.Preferences.DefaultVisibility), Language: q.user.Preferences.DefaultLanguage,
-		Idempotency: auth.NewSecret(12), Languages: composeLanguages, Heading: q.v.Tr("compose_heading")}
+		Idempotency: auth.NewSecret(12), Languages: composeLanguages, Heading: q.v.Tr("compose_heading"),
+		PollOptions: make([]string, statuses.MaxPollOptions), PollExpiresIn: DefaultPollDuration, PollDurations: pollDurations}
 	if f.Visibility == "" {
 		f.Visibility = string(domain.Public)
 	}
@@ -59,9 +76,9 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 	v := r.PostForm
 	f := &composeForm{Text: v.Get("status"), SpoilerText: v.Get("spoiler_text"), Visibility: v.Get("visibility"),
 		Language: v.Get("language"), InReplyTo: v.Get("in_reply_to_id"), Idempotency: v.Get("idempotency_key"),
-		Languages: composeLanguages, Heading: q.v.Tr("compose_heading")}
+		Languages: composeLanguages, Heading: q.v.Tr("compose_heading"), PollDurations: pollDurations}
 	in := statuses.PostInput{Text: f.Text, SpoilerText: f.SpoilerText, Visibility: f.Visibility, Language: f.Language,
-		IdempotencyKey: "web:" + f.Idempotency}
+		IdempotencyKey: "web:" + f.Idempotency, Poll: composePoll(r, f)}
 	if f.Idempotency == "" {
 		in.IdempotencyKey = ""
 	}
@@ -111,6 +128,12 @@ func postError(v *view, err error) string {
 		return v.Tr("err_post_blank")
 	case strings.Contains(msg, "character limit"):
 		return v.Tr("err_post_long", v.MaxChars)
+	case strings.Contains(msg, "a poll needs"):
+		return v.Tr("err_poll_options", statuses.MinPollOptions, statuses.MaxPollOptions)
+	case strings.Contains(msg, "poll options must be different"):
+		return v.Tr("err_poll_duplicate")
+	case strings.Contains(msg, "poll options are at most"):
+		return v.Tr("err_poll_option_long", statuses.MaxPollOptionChars)
 	}
 	return msg
 }

@@ -127,16 +127,28 @@ type composeCtx struct {
 	F *composeForm
 }
 
+type filterCtx struct {
+	V *view
+	F *filterForm
+}
+
+type pollCtx struct {
+	V *view
+	P *pollView
+}
+
 type profileCtx struct {
 	V *view
 	P *profileData
 }
 
 var funcs = template.FuncMap{
-	"sv":  func(v *view, s *statusView) statusCtx { return statusCtx{v, s} },
-	"cv":  func(v *view, f *composeForm) composeCtx { return composeCtx{v, f} },
-	"pv":  func(v *view, p *profileData) profileCtx { return profileCtx{v, p} },
-	"inc": func(i int) int { return i + 1 },
+	"sv":    func(v *view, s *statusView) statusCtx { return statusCtx{v, s} },
+	"cv":    func(v *view, f *composeForm) composeCtx { return composeCtx{v, f} },
+	"pv":    func(v *view, p *profileData) profileCtx { return profileCtx{v, p} },
+	"fv":    func(v *view, f *filterForm) filterCtx { return filterCtx{v, f} },
+	"pollv": func(v *view, p *pollView) pollCtx { return pollCtx{v, p} },
+	"inc":   func(i int) int { return i + 1 },
 	"langName": func(code string) string {
 		if n, ok := languageNames[code]; ok {
 			return n

@@ -60,6 +60,7 @@ type statusView struct {
 	CanBoost    bool
 	Focus       bool   // the status a thread page is about
 	Filtered    string // titles of the viewer's filters that matched (warn)
+	Poll        *pollView
 }
 
 // loadStatuses loads ids for the viewer and returns the visible ones, in
@@ -123,6 +124,9 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 		if booster != nil {
 			v.BoostedBy = h.accountView(booster)
 		}
+		if p := b.Polls[st.ID]; p != nil {
+			v.Poll = h.pollViewOf(st, p, b.OwnVotes[st.ID], viewer)
+		}
 		v.Filtered = strings.Join(warn, ", ")
 		if st.InReplyToID != 0 {
 			if parentAuthor := b.Accounts[st.InReplyToAccountID]; parentAuthor != nil {
@@ -144,9 +148,13 @@ type timelineData struct {
 	Poll     string // live-update endpoint, "" for none
 	Compose  *composeForm
 	Empty    string
+	Links    []link // e.g. "Manage this list"
 
 	filterContext string // the viewer's filters that apply: home, public, ...
 }
+
+// link is a labelled link a page shows.
+type link struct{ Href, Text string }
 
 // olderLink is the link to the page after items (by their cursors).
 func olderLink(path string, items []store.PageItem, limit int) string {

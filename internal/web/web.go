@@ -22,6 +22,7 @@ import (
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/filters"
 	"github.com/agora-social/agora/internal/graph"
+	"github.com/agora-social/agora/internal/mail"
 	"github.com/agora-social/agora/internal/ratelimit"
 	"github.com/agora-social/agora/internal/search"
 	"github.com/agora-social/agora/internal/statuses"
@@ -68,12 +69,22 @@ type Handler struct {
 	assets   map[string]*asset
 	signUps  *ratelimit.Limiter
 	posts    *ratelimit.Limiter
+	// Password resets (password_reset.go).
+	mail        mail.Sender
+	resetsIP    *ratelimit.Limiter
+	resetsEmail *ratelimit.Limiter
+	mailSlots   chan struct{}
+	background  sync.WaitGroup
 }
+
+// Wait waits for the work the handler does after answering (reset
+// emails); call it on shutdown, after the HTTP server stopped.
+func (h *Handler) Wait() { h.background.Wait() }
 
 // pageNames are the templates in templates/ that are whole pages; the
 // others (layout, partials) are shared by all.
 var pageNames = []string{"landing", "signup", "timeline", "status", "profile", "accounts",
-	"notifications", "settings", "search", "message"}
+	"notifications", "settings", "search", "message", "password", "filters", "lists", "list", "apps", "requests", "statements"}
 
 // prepare builds the services and parses the templates, once: the Handler
 // is made as a struct literal by its caller.
@@ -93,6 +104,10 @@ func (h *Handler) prepare() {
 	// The same allowance as the API's sign-up endpoint, counted apart.
 	h.signUps = ratelimit.New(mastodon.LimitSignUps, SignUpWindow, h.Store.Now)
 	h.posts = ratelimit.New(mastodon.LimitStatusesPerHour, time.Hour, h.Store.Now)
+	h.mail = mail.New(h.Cfg.Mail, h.Log)
+	h.resetsIP = ratelimit.New(LimitResetsPerIP, ResetWindow, h.Store.Now)
+	h.resetsEmail = ratelimit.New(LimitResetsPerEmail, ResetWindow, h.Store.Now)
+	h.mailSlots = make(chan struct{}, MaxResetMailsInFlight)
 }
 
 // Register adds the web UI routes.
@@ -110,11 +125,29 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings", h.settingsPage)
 	mux.HandleFunc("POST /settings/profile", h.saveProfile)
 	mux.HandleFunc("POST /settings/preferences", h.savePreferences)
+	mux.HandleFunc("GET /settings/filters", h.filtersPage)
+	mux.HandleFunc("POST /settings/filters", h.createFilter)
+	mux.HandleFunc("GET /settings/filters/{id}", h.filterPage)
+	mux.HandleFunc("POST /settings/filters/{id}", h.updateFilter)
+	mux.HandleFunc("GET /settings/apps", h.appsPage)
+	mux.HandleFunc("POST /settings/apps/{id}/revoke", h.revokeApp)
+	mux.HandleFunc("GET /follow_requests", h.requestsPage)
+	mux.HandleFunc("GET /lists", h.listsPage)
+	mux.HandleFunc("POST /lists", h.createList)
+	mux.HandleFunc("GET /lists/{id}", h.listTimelinePage)
+	mux.HandleFunc("GET /lists/{id}/edit", h.listEditPage)
+	mux.HandleFunc("POST /lists/{id}", h.updateList)
+	mux.HandleFunc("GET /statements", h.statementsPage)
 	mux.HandleFunc("GET /auth/sign_up", h.signUpPage)
 	mux.HandleFunc("POST /auth/sign_up", h.signUp)
+	mux.HandleFunc("GET /auth/password/new", h.passwordNewPage)
+	mux.HandleFunc("POST /auth/password", h.requestPasswordReset)
+	mux.HandleFunc("GET /auth/password/edit", h.passwordEditPage)
+	mux.HandleFunc("POST /auth/password/edit", h.resetPassword)
 	mux.HandleFunc("GET /web/poll/{timeline}", h.poll)
 	mux.HandleFunc("POST /web/statuses", h.compose)
 	mux.HandleFunc("POST /web/statuses/{id}", h.statusAction)
+	mux.HandleFunc("POST /web/polls/{id}/votes", h.vote)
 	mux.HandleFunc("POST /web/accounts/{id}/follow", h.follow)
 	mux.HandleFunc("POST /web/follow_requests/{id}", h.answerRequest)
 	mux.HandleFunc("POST /web/accounts/{id}/relationship", h.relationship)
@@ -155,25 +188,32 @@ func (h *Handler) fallback(w http.ResponseWriter, r *http.Request) {
 // view is what every template gets: the frame (language, viewer, token,
 // message) and the page's own data.
 type view struct {
-	Lang     string
-	L        map[string]string
-	Site     string
-	Title    string
-	Nav      string // the current navigation entry
-	Viewer   *domain.Account
-	User     *domain.User
-	CSRF     string
-	Flash    string // a message after a redirect
-	Error    string // a form error shown at the top of the form
-	Path     string // where forms come back to
-	MaxChars int
-	Data     any
+	Lang  string
+	L     map[string]string
+	Site  string
+	Title string
+	Nav   string // the current navigation entry
+	Sub   string // the current entry of a section's own navigation (settings)
+	// Suspended: the viewer's account is suspended; the pages offer only
+	// its statements of reasons and logging out.
+	Suspended bool
+	Viewer    *domain.Account
+	User      *domain.User
+	CSRF      string
+	Flash     string // a message after a redirect
+	Error     string // a form error shown at the top of the form
+	Path      string // where forms come back to
+	MaxChars  int
+	Data      any
 }
 
 // Tr returns the message key in the page's language, formatted with args.
 func (v *view) Tr(key string, args ...any) string { return tr(v.L, key, args...) }
 
-// DateOf formats a time for the page's language.
+// Date formats a time for the page's language.
+func (v *view) Date(t time.Time) string { return formatDate(v.Lang, t) }
+
+// DateOf formats a status's time for the page's language.
 func (v *view) DateOf(s *statusView) string { return formatDate(v.Lang, s.CreatedAt) }
 
 // request is one page request: its viewer (nil when anonymous) and view.
@@ -211,6 +251,13 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) *request {
 		Path: r.URL.RequestURI(), MaxChars: h.Cfg.MaxStatusChars}
 	q.v.CSRF = h.sessions.CSRFToken(w, r, q.sess)
 	q.v.Flash = takeFlash(w, r, q.v.L)
+	if q.acct != nil && q.acct.SuspendedAt != nil {
+		q.v.Suspended = true
+		if !suspendedMayUse(r) {
+			h.refuseSuspended(q)
+			return nil
+		}
+	}
 	return q
 }
 
@@ -289,7 +336,8 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 		locale = q.user.Locale
 	}
 	lang := pickLanguage(r, locale)
-	q.v = &view{Lang: lang, L: messages[lang], Site: h.Cfg.InstanceTitle, Path: "/", Viewer: q.acct, User: q.user}
+	q.v = &view{Lang: lang, L: messages[lang], Site: h.Cfg.InstanceTitle, Path: "/", Viewer: q.acct, User: q.user,
+		Suspended: q.acct != nil && q.acct.SuspendedAt != nil}
 	q.v.CSRF = h.sessions.CSRFToken(w, r, q.sess)
 	status := http.StatusInternalServerError
 	msg := q.v.Tr("error_internal")
