@@ -17,8 +17,10 @@ import (
 	"github.com/agora-social/agora/internal/federation"
 	"github.com/agora-social/agora/internal/jobs"
 	"github.com/agora-social/agora/internal/maintenance"
+	"github.com/agora-social/agora/internal/media"
 	"github.com/agora-social/agora/internal/metrics"
 	"github.com/agora-social/agora/internal/moderation"
+	"github.com/agora-social/agora/internal/notes"
 	"github.com/agora-social/agora/internal/server"
 	"github.com/agora-social/agora/internal/statuses"
 	"github.com/agora-social/agora/internal/store"
@@ -40,6 +42,7 @@ type App struct {
 	Fed      *federation.Handler
 	Web      *web.Handler
 	Stream   *streaming.Hub
+	Media    *media.Service
 }
 
 // Open opens the database (migrating it) and builds the services.
@@ -56,7 +59,14 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	}
 	a := &App{Cfg: cfg, Log: log, DB: d, Store: st, Jobs: q, Metrics: metrics.New()}
 	a.Accounts = &accounts.Service{Cfg: cfg, Store: st, Log: log}
+	storage, err := media.OpenStorage(ctx, cfg.Media, cfg.Data)
+	if err != nil {
+		d.Close()
+		return nil, err
+	}
+	a.Media = &media.Service{Cfg: cfg, Store: st, Storage: storage, Log: log}
 	a.API = mastodon.New(cfg, log, st, a.Accounts)
+	a.API.Media = a.Media
 	a.Stream = streaming.New(a.API, st, log)
 	a.API.Streaming = a.Stream
 	if d.Dialect == db.SQLite {
@@ -89,6 +99,8 @@ const Version = mastodon.Version
 // link when there is no admin yet.
 func (a *App) Start(ctx context.Context) error {
 	maintenance.Register(a.Jobs, a.Store, a.Log)
+	media.Register(a.Jobs, a.Media, a.Log)
+	notes.Register(a.Jobs, notes.New(a.Store, statuses.New(a.Cfg, a.Store), a.Log))
 	statuses.Register(a.Jobs, statuses.New(a.Cfg, a.Store), a.Log)
 	var sub *moderation.Submitter
 	if a.Cfg.TDBURL != "" {
@@ -108,8 +120,10 @@ func (a *App) Start(ctx context.Context) error {
 	return a.announceSetup(ctx)
 }
 
-// Stop stops the background work, letting running jobs finish.
+// Stop stops the background work, letting running jobs and the emails
+// being sent finish.
 func (a *App) Stop(ctx context.Context) {
+	a.Web.Wait()
 	if err := a.Jobs.Stop(ctx); err != nil {
 		a.Log.Warn("stopping the job queue", "err", err)
 	}

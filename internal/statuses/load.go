@@ -16,6 +16,7 @@ type Bundle struct {
 	Mentions map[domain.ID][]domain.ID     // by status
 	Tags     map[domain.ID][]string        // by status
 	Polls    map[domain.ID]*store.Poll     // by status
+	Media    map[domain.ID][]*store.Media  // attachments by status, in order
 	OwnVotes map[domain.ID][]int           // the viewer's choices, by status
 	Viewer   *store.ViewerState            // the viewer's favourites, boosts, ...
 	Apps     map[domain.ID]store.AppInfo   // by application id
@@ -89,6 +90,9 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 		return nil, err
 	}
 	if b.Polls, b.OwnVotes, err = s.Store.Polls(ctx, viewer, statusIDs); err != nil {
+		return nil, err
+	}
+	if b.Media, err = s.Store.MediaOf(ctx, statusIDs); err != nil {
 		return nil, err
 	}
 	if b.Viewer, err = s.Store.LoadViewerState(ctx, viewer, statusIDs, convs); err != nil {

@@ -66,14 +66,21 @@ type content struct {
 	mentions []domain.ID
 	tags     []string
 	poll     *store.Poll
+	media    []domain.ID // attachments, in order
 }
 
-// prepare validates and renders what posting and editing share.
+// prepare validates and renders what posting and editing share. Media ids
+// are checked for form here; whose they are is checked by checkMedia.
 func (s *Service) prepare(ctx context.Context, text, spoiler string, poll *PollInput, media []string, lang string) (*content, error) {
-	if len(media) > 0 {
-		return nil, domain.Invalid("media not supported yet")
+	c := &content{}
+	var err error
+	if c.media, err = mediaIDs(media); err != nil {
+		return nil, err
 	}
-	if strings.TrimSpace(text) == "" && poll == nil {
+	if len(c.media) > 0 && poll != nil {
+		return nil, domain.Invalid("Validation failed: a post cannot have both a poll and media attachments")
+	}
+	if strings.TrimSpace(text) == "" && poll == nil && len(c.media) == 0 {
 		return nil, domain.Invalid("Validation failed: Text can't be blank")
 	}
 	if n := countLength(spoiler) + countLength(text); n > s.Cfg.MaxStatusChars {
@@ -82,7 +89,6 @@ func (s *Service) prepare(ctx context.Context, text, spoiler string, poll *PollI
 	if lang != "" && !ValidLanguage(lang) {
 		return nil, domain.Invalid("Validation failed: Language %q is not an ISO 639-1 code", lang)
 	}
-	c := &content{}
 	if poll != nil {
 		p, err := validatePoll(poll, s.Store.Now())
 		if err != nil {
@@ -128,6 +134,33 @@ func (s *Service) prepare(ctx context.Context, text, spoiler string, poll *PollI
 	}
 	c.html = renderHTML(text, s.Cfg.URL, targets)
 	return c, nil
+}
+
+// mediaIDs parses media_ids: at most store.MaxStatusMedia distinct ids.
+func mediaIDs(in []string) ([]domain.ID, error) {
+	if len(in) > store.MaxStatusMedia {
+		return nil, domain.Invalid("Validation failed: at most %d media attachments per post", store.MaxStatusMedia)
+	}
+	out := make([]domain.ID, 0, len(in))
+	seen := map[domain.ID]bool{}
+	for _, v := range in {
+		id, ok := domain.ParseID(strings.TrimSpace(v))
+		if !ok {
+			return nil, domain.Invalid("Validation failed: media_ids: %q is not an id", v)
+		}
+		if seen[id] {
+			return nil, domain.Invalid("Validation failed: media_ids lists %s twice", v)
+		}
+		seen[id] = true
+		out = append(out, id)
+	}
+	return out, nil
+}
+
+// checkMedia checks that author may attach ids to status (0 for a new
+// one): the author's own uploads, not attached to another status.
+func (s *Service) checkMedia(ctx context.Context, author, status domain.ID, ids []domain.ID) error {
+	return s.Store.MediaAttachable(ctx, author, status, ids)
 }
 
 func validatePoll(in *PollInput, now time.Time) (*store.Poll, error) {
@@ -203,6 +236,9 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 	if err != nil {
 		return 0, err
 	}
+	if err := s.checkMedia(ctx, author.ID, 0, c.media); err != nil {
+		return 0, err
+	}
 	id := s.Store.IDs.Next()
 	st := &domain.Status{
 		ID: id, AccountID: author.ID, Local: true,
@@ -225,11 +261,16 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 	}
 	notify := st.Visibility != domain.Direct && (st.InReplyToID == 0 || st.InReplyToAccountID == author.ID)
 	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify}
-	got, _, err := s.Store.CreateStatus(ctx, n)
+	got, created, err := s.Store.CreateStatus(ctx, n)
 	if err != nil && in.IdempotencyKey != "" && db.IsUniqueViolation(err) {
 		// A concurrent request with the same key committed first: the
 		// retry finds its key and returns its status.
-		got, _, err = s.Store.CreateStatus(ctx, n)
+		got, created, err = s.Store.CreateStatus(ctx, n)
+	}
+	if err == nil && created && len(c.media) > 0 {
+		// TODO(lead): attach inside CreateStatus's transaction
+		// (NewStatus.MediaIDs); until then, right after it.
+		err = s.Store.AttachMedia(ctx, got, author.ID, c.media)
 	}
 	return got, err
 }
@@ -260,6 +301,9 @@ func (s *Service) Edit(ctx context.Context, editor domain.ID, id domain.ID, in E
 	}
 	c, err := s.prepare(ctx, in.Text, in.SpoilerText, in.Poll, in.MediaIDs, lang)
 	if err != nil {
+		return err
+	}
+	if err := s.checkMedia(ctx, editor, id, c.media); err != nil {
 		return err
 	}
 	polls, _, err := s.Store.Polls(ctx, 0, []domain.ID{id})
@@ -294,7 +338,12 @@ func (s *Service) Edit(ctx context.Context, editor domain.ID, id domain.ID, in E
 			added = append(added, a)
 		}
 	}
-	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, c.poll, changed, added)
+	if err := s.Store.UpdateStatus(ctx, prev, &next, prevPoll, c.poll, changed, added); err != nil {
+		return err
+	}
+	// TODO(lead): attach inside UpdateStatus's transaction; until then,
+	// right after it. An edit lists every attachment the status keeps.
+	return s.Store.AttachMedia(ctx, id, editor, c.media)
 }
 
 func pollChanged(a, b *store.Poll) bool {

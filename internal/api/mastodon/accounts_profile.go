@@ -9,6 +9,7 @@ import (
 	"github.com/agora-social/agora/internal/accounts"
 	"github.com/agora-social/agora/internal/api/rest"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/media"
 )
 
 // MaxFieldIndex bounds fields_attributes[N] indexes, which only order fields.
@@ -22,13 +23,6 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, v *Viewe
 	p, err := params(r)
 	if err != nil {
 		return err
-	}
-	if r.MultipartForm != nil {
-		for _, name := range []string{"avatar", "header"} {
-			if len(r.MultipartForm.File[name]) > 0 {
-				return domain.Invalid("%s upload is not supported yet", name)
-			}
-		}
 	}
 	var upd accounts.ProfileUpdate
 	for _, s := range []struct {
@@ -56,9 +50,22 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, v *Viewe
 	if upd.Fields, err = fieldsParam(p); err != nil {
 		return err
 	}
-	u, acct, err := a.Accounts.UpdateProfile(r.Context(), v.User, v.Account, upd)
+	prof := *v.Account
+	newImages, err := a.profileImages(r, &prof)
 	if err != nil {
 		return err
+	}
+	u, acct, err := a.Accounts.UpdateProfile(r.Context(), v.User, &prof, upd)
+	if err != nil {
+		for _, url := range newImages {
+			a.Media.ForgetProfileImage(r.Context(), url)
+		}
+		return err
+	}
+	for _, prev := range []string{v.Account.AvatarURL, v.Account.HeaderURL} {
+		if prev != acct.AvatarURL && prev != acct.HeaderURL && prev != "" {
+			a.Media.ForgetProfileImage(r.Context(), prev)
+		}
 	}
 	n, err := a.Store.CountFollowRequests(r.Context(), acct.ID)
 	if err != nil {
@@ -70,6 +77,40 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, v *Viewe
 	}
 	rest.OK(w, out)
 	return nil
+}
+
+// profileImages stores the avatar and header of a multipart request
+// (cropped to 400×400 and 1500×500) and sets their URLs on acct; it
+// returns the new URLs, to delete if saving the profile fails.
+func (a *API) profileImages(r *http.Request, acct *domain.Account) ([]string, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var stored []string
+	for _, img := range []struct {
+		name  string
+		which media.ProfileImage
+		dst   *string
+	}{{"avatar", media.Avatar, &acct.AvatarURL}, {"header", media.Header, &acct.HeaderURL}} {
+		f, closeFile, err := formFile(r.MultipartForm, img.name)
+		if err == nil && f != nil && a.Media == nil {
+			err = domain.E(domain.KindUnavailable, "Media storage is not configured")
+		}
+		if err == nil && f != nil {
+			*img.dst, err = a.Media.StoreProfileImage(r.Context(), acct.ID, img.which, *f)
+			closeFile()
+			if err == nil {
+				stored = append(stored, *img.dst)
+			}
+		}
+		if err != nil {
+			for _, url := range stored {
+				a.Media.ForgetProfileImage(r.Context(), url)
+			}
+			return nil, err
+		}
+	}
+	return stored, nil
 }
 
 // fieldsParam reads fields_attributes given as an indexed map

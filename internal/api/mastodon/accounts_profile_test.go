@@ -139,7 +139,7 @@ func TestUpdateCredentials(t *testing.T) {
 		fw, _ := mw.CreateFormFile("avatar", "me.png")
 		_, _ = fw.Write([]byte("\x89PNG fake"))
 		_ = mw.Close()
-		if res := gMultipart(t, s, alice.Token, &body, mw.FormDataContentType()); res.Status != 422 || !strings.Contains(string(res.Body), "avatar upload is not supported yet") {
+		if res := gMultipart(t, s, alice.Token, &body, mw.FormDataContentType()); res.Status != 422 || !strings.Contains(string(res.Body), "file type is not supported") {
 			t.Errorf("avatar upload: %d %s", res.Status, res.Body)
 		}
 

@@ -17,6 +17,7 @@ import (
 	"github.com/agora-social/agora/internal/auth"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/media"
 	"github.com/agora-social/agora/internal/ratelimit"
 	"github.com/agora-social/agora/internal/store"
 )
@@ -36,6 +37,9 @@ type API struct {
 	// Resolver finds remote accounts and statuses over federation for
 	// search with resolve=true and account lookup; nil: local only.
 	Resolver Resolver
+	// Media stores uploads, avatars and headers and serves stored files;
+	// nil refuses uploads.
+	Media *media.Service
 
 	limitIP      *ratelimit.Limiter // every request, by IP (unauthenticated)
 	limitAccount *ratelimit.Limiter // every request, by account

@@ -11,37 +11,37 @@ import (
 
 // Status is Mastodon's Status entity.
 type Status struct {
-	ID                 string         `json:"id"`
-	CreatedAt          Time           `json:"created_at"`
-	InReplyToID        *string        `json:"in_reply_to_id"`
-	InReplyToAccountID *string        `json:"in_reply_to_account_id"`
-	Sensitive          bool           `json:"sensitive"`
-	SpoilerText        string         `json:"spoiler_text"`
-	Visibility         string         `json:"visibility"`
-	Language           *string        `json:"language"`
-	URI                string         `json:"uri"`
-	URL                *string        `json:"url"`
-	RepliesCount       int64          `json:"replies_count"`
-	ReblogsCount       int64          `json:"reblogs_count"`
-	FavouritesCount    int64          `json:"favourites_count"`
-	EditedAt           *Time          `json:"edited_at"`
-	Favourited         *bool          `json:"favourited,omitempty"` // only with a user
-	Reblogged          *bool          `json:"reblogged,omitempty"`
-	Muted              *bool          `json:"muted,omitempty"`
-	Bookmarked         *bool          `json:"bookmarked,omitempty"`
-	Pinned             *bool          `json:"pinned,omitempty"` // only on one's own statuses
-	Content            string         `json:"content"`
-	Filtered           []FilterResult `json:"filtered"`
-	Reblog             *Status        `json:"reblog"`
-	Application        *Application   `json:"application"`
-	Account            *Account       `json:"account"`
-	MediaAttachments   []any          `json:"media_attachments"`
-	Mentions           []Mention      `json:"mentions"`
-	Tags               []Tag          `json:"tags"`
-	Emojis             []Emoji        `json:"emojis"`
-	Card               any            `json:"card"`
-	Poll               *Poll          `json:"poll"`
-	Text               *string        `json:"text,omitempty"` // only when deleted, for redrafting
+	ID                 string             `json:"id"`
+	CreatedAt          Time               `json:"created_at"`
+	InReplyToID        *string            `json:"in_reply_to_id"`
+	InReplyToAccountID *string            `json:"in_reply_to_account_id"`
+	Sensitive          bool               `json:"sensitive"`
+	SpoilerText        string             `json:"spoiler_text"`
+	Visibility         string             `json:"visibility"`
+	Language           *string            `json:"language"`
+	URI                string             `json:"uri"`
+	URL                *string            `json:"url"`
+	RepliesCount       int64              `json:"replies_count"`
+	ReblogsCount       int64              `json:"reblogs_count"`
+	FavouritesCount    int64              `json:"favourites_count"`
+	EditedAt           *Time              `json:"edited_at"`
+	Favourited         *bool              `json:"favourited,omitempty"` // only with a user
+	Reblogged          *bool              `json:"reblogged,omitempty"`
+	Muted              *bool              `json:"muted,omitempty"`
+	Bookmarked         *bool              `json:"bookmarked,omitempty"`
+	Pinned             *bool              `json:"pinned,omitempty"` // only on one's own statuses
+	Content            string             `json:"content"`
+	Filtered           []FilterResult     `json:"filtered"`
+	Reblog             *Status            `json:"reblog"`
+	Application        *Application       `json:"application"`
+	Account            *Account           `json:"account"`
+	MediaAttachments   []*MediaAttachment `json:"media_attachments"`
+	Mentions           []Mention          `json:"mentions"`
+	Tags               []Tag              `json:"tags"`
+	Emojis             []Emoji            `json:"emojis"`
+	Card               any                `json:"card"`
+	Poll               *Poll              `json:"poll"`
+	Text               *string            `json:"text,omitempty"` // only when deleted, for redrafting
 }
 
 // Mention is Mastodon's Status Mention entity.
@@ -163,7 +163,7 @@ func (r *statusRenderer) render(st *domain.Status) *Status {
 		Visibility: string(st.Visibility), Language: strPtr(st.Language), URI: st.URI, URL: strPtr(st.URL),
 		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
 		EditedAt: timePtr(st.EditedAt), Content: st.Content, Filtered: []FilterResult{},
-		Account: r.a.renderAccount(acct), MediaAttachments: []any{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []Emoji{},
+		Account: r.a.renderAccount(acct), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []Emoji{},
 	}
 	if st.InReplyToID != 0 {
 		out.InReplyToID = strPtr(st.InReplyToID.String())
@@ -211,6 +211,9 @@ func (r *statusRenderer) render(st *domain.Status) *Status {
 	}
 	for _, t := range r.b.Tags[st.ID] {
 		out.Tags = append(out.Tags, Tag{Name: t, URL: r.a.Cfg.URL + "/tags/" + t})
+	}
+	for _, m := range r.b.Media[st.ID] {
+		out.MediaAttachments = append(out.MediaAttachments, r.a.renderMedia(m))
 	}
 	if p := r.b.Polls[st.ID]; p != nil {
 		out.Poll = r.renderPoll(st, p)
