@@ -10,8 +10,7 @@ import (
 )
 
 // searchStatuses runs a full-text status search for viewer (signed in).
-// Operator errors are "invalid"; an unknown from: account, or has:media
-// (agora has no media attachments yet), finds nothing.
+// Operator errors are "invalid"; an unknown from: account finds nothing.
 func (svc *Service) searchStatuses(ctx context.Context, viewer domain.ID, q Query) ([]domain.ID, error) {
 	p, err := parseQuery(q.Q)
 	if err != nil {
@@ -24,12 +23,9 @@ func (svc *Service) searchStatuses(ctx context.Context, viewer domain.ID, q Quer
 			return []domain.ID{}, nil
 		}
 	}
-	if p.HasMedia != nil && *p.HasMedia {
-		return []domain.ID{}, nil // no status has media attachments yet
-	}
 	s := store.StatusSearch{
 		Viewer: viewer, Terms: p.Terms, Phrases: p.Phrases, Exclude: p.Exclude,
-		HasPoll: p.HasPoll, IsReply: p.IsReply, IsSensitive: p.IsSensitive,
+		HasPoll: p.HasPoll, HasMedia: p.HasMedia, IsReply: p.IsReply, IsSensitive: p.IsSensitive,
 		Language: p.Language, Scope: p.Scope, Limit: q.Limit, Offset: q.Offset,
 	}
 	if !p.Before.IsZero() {

@@ -38,6 +38,10 @@ func (s *Service) Schedule(ctx context.Context, author *domain.Account, prefs do
 	if in.Visibility != "" && !domain.ValidVisibility(domain.Visibility(in.Visibility)) {
 		return nil, domain.Invalid("Validation failed: visibility must be public, unlisted, private or direct")
 	}
+	if len(in.MediaIDs) > 0 {
+		// The orphan cleanup would delete the files before publication.
+		return nil, domain.Invalid("Validation failed: scheduled posts with media are not supported yet")
+	}
 	if _, err := s.prepare(ctx, in.Text, in.SpoilerText, in.Poll, in.MediaIDs, in.Language); err != nil {
 		return nil, err
 	}

@@ -20,7 +20,7 @@ type StatusSearch struct {
 	Exclude []string  // words or phrases that must not match
 	From    domain.ID // only this author; 0 for anyone
 	// Tri-state filters: nil for "either".
-	HasPoll, IsReply, IsSensitive *bool
+	HasPoll, HasMedia, IsReply, IsSensitive *bool
 	Language                      string // "" for any
 	Before, After                 int64  // created_at bounds in ms (exclusive before, inclusive after); 0 for none
 	Scope                         string // "" (all), "library" (own and interacted) or "public" (the public index)
@@ -161,6 +161,9 @@ func (s *Store) statusSearchSQL(q StatusSearch) (string, []any) {
 	where = append(where, `a.suspended_at IS NULL`)
 	if q.From != 0 {
 		where = append(where, `s.account_id = `+arg(int64(q.From)))
+	}
+	if q.HasMedia != nil {
+		where = append(where, negate(!*q.HasMedia, `EXISTS (SELECT 1 FROM media_attachments m WHERE m.status_id = s.id)`))
 	}
 	if q.HasPoll != nil {
 		where = append(where, negate(!*q.HasPoll, `EXISTS (SELECT 1 FROM polls p WHERE p.status_id = s.id)`))

@@ -1,6 +1,7 @@
 package mastodon
 
 import (
+	"github.com/agora-social/agora/internal/media"
 	"net/http"
 	"strings"
 
@@ -86,15 +87,16 @@ func (a *API) statusesConfig() map[string]any {
 	}
 }
 
-func mediaConfig() map[string]any {
+// mediaConfig tells clients the media limits this server applies.
+func (a *API) mediaConfig() map[string]any {
 	return map[string]any{
-		"supported_mime_types":   []string{"image/jpeg", "image/png", "image/gif", "image/webp"},
-		"image_size_limit":       16777216,
-		"image_matrix_limit":     33177600,
-		"video_size_limit":       103809024,
+		"supported_mime_types":   media.SupportedTypes(),
+		"image_size_limit":       a.Cfg.Media.MaxImageBytes,
+		"image_matrix_limit":     media.MaxInputPixels,
+		"video_size_limit":       a.Cfg.Media.MaxVideoBytes,
 		"video_frame_rate_limit": 120,
 		"video_matrix_limit":     8294400,
-		"description_limit":      1500,
+		"description_limit":      media.MaxDescription,
 	}
 }
 
@@ -134,7 +136,7 @@ func (a *API) instanceV1(w http.ResponseWriter, r *http.Request, _ *Viewer) erro
 		"configuration": map[string]any{
 			"accounts":          map[string]any{"max_featured_tags": MaxFeaturedTags},
 			"statuses":          a.statusesConfig(),
-			"media_attachments": mediaConfig(),
+			"media_attachments": a.mediaConfig(),
 			"polls":             pollsConfig(),
 		},
 		"contact_account": nil,
@@ -174,7 +176,7 @@ func (a *API) instanceV2(w http.ResponseWriter, r *http.Request, _ *Viewer) erro
 			"vapid":             map[string]string{"public_key": ""},
 			"accounts":          map[string]any{"max_featured_tags": MaxFeaturedTags, "max_pinned_statuses": MaxPinnedStatuses},
 			"statuses":          a.statusesConfig(),
-			"media_attachments": mediaConfig(),
+			"media_attachments": a.mediaConfig(),
 			"polls":             pollsConfig(),
 			"translation":       map[string]bool{"enabled": false},
 			"timelines_access": map[string]any{

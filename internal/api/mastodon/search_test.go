@@ -298,6 +298,8 @@ func TestSearchStatusesOperators(t *testing.T) {
 		french := post(bob, url.Values{"status": {"Ils chantaient à l'école, fox quick"}, "language": {"fr"}})
 		old := post(bob, url.Values{"status": {"pineapple from the past"}})
 		mine := post(alice, url.Values{"status": {"pineapple of my own"}})
+		pic := upload(t, s, "POST", "/api/v2/media", bob.Token, part{name: "file", filename: "p.png", contentType: "image/png", data: pngOf(t, 30, 20)}).Map(t)
+		withMedia := post(bob, url.Values{"status": {"pinecone picture"}, "media_ids[]": {pic["id"].(string)}})
 		day := time.Date(2024, 1, 15, 12, 0, 0, 0, time.UTC).UnixMilli()
 		if _, err := s.App.DB.W.ExecContext(context.Background(), `UPDATE statuses SET created_at = $1 WHERE id = $2`, day, old); err != nil {
 			t.Fatal(err)
@@ -314,7 +316,9 @@ func TestSearchStatusesOperators(t *testing.T) {
 			{"pineapple from:nobody", nil},
 			{"pineapple has:poll", []string{poll}},
 			{"pineapple -has:poll from:bob", []string{old, sensitive, reply, plain}},
-			{"pineapple has:media", nil}, // agora has no media attachments yet
+			{"pineapple has:media", nil},
+			{"pinecone has:media", []string{withMedia}},
+			{"pinecone -has:media", nil},
 			{"pineapple is:reply", []string{reply}},
 			{"pineapple is:sensitive", []string{sensitive}},
 			{"fox language:fr", []string{french}},
