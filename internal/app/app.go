@@ -74,6 +74,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	}
 	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q}
+	a.API.Resolver = a.Fed
 	st.Federator = a.Fed
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	return a, nil
@@ -107,7 +108,7 @@ func (a *App) Start(ctx context.Context) error {
 		sub = &moderation.Submitter{BaseURL: a.Cfg.TDBURL, Token: a.Cfg.TDBToken}
 	}
 	moderation.Register(a.Jobs, moderation.New(a.Store, a.Log, a.Cfg.URL), sub, a.Log)
-	a.Fed.RegisterWorkers(nil) // inbox activities are stored and marked; processing comes with federation
+	a.Fed.RegisterWorkers(federation.NewProcessor(a.Fed).Process)
 	if err := a.Jobs.Start(ctx); err != nil {
 		return err
 	}

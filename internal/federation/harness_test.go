@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/federation"
 	"github.com/agora-social/agora/internal/httpsig"
 	"github.com/agora-social/agora/internal/storetest"
 )
@@ -68,7 +70,10 @@ func start(t *testing.T, dialect db.Dialect, env ...string) *server {
 	}
 	s := &server{Server: ts, App: a}
 	a.Fed.Now = func() time.Time { return time.Now().Add(time.Duration(s.offset.Load())) }
-	a.Fed.RegisterWorkers(nil)
+	// What app.Start will do once the lead wires it: the inbox processor and
+	// the API's resolver.
+	a.Fed.RegisterWorkers(federation.NewProcessor(a.Fed).Process)
+	a.API.Resolver = a.Fed
 	if err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -127,43 +132,109 @@ func (s *server) getJSON(t *testing.T, path string) map[string]any {
 	return m
 }
 
-// remote is a fake remote server serving one actor document with its key.
+// remote is a fake remote server: one actor (bob) with its key and
+// WebFinger, and any other documents a test serves on it.
 type remote struct {
 	*httptest.Server
 	actor   string
 	keyID   string
 	pub     atomic.Value // string
 	priv    string
-	fetches atomic.Int64
-	rfc9421 bool // sign with RFC 9421 instead of draft-cavage
+	fetches atomic.Int64 // of the actor document
+	rfc9421 bool         // sign with RFC 9421 instead of draft-cavage
+
+	mu      sync.Mutex
+	profile map[string]any    // actor properties added or replacing the defaults
+	docs    map[string][]byte // path -> document
+	gets    map[string]int    // path -> GETs of served documents
 }
 
 func newRemote(t *testing.T) *remote {
 	t.Helper()
-	r := &remote{}
+	r := &remote{profile: map[string]any{}, docs: map[string][]byte{}, gets: map[string]int{}}
 	pub, priv, err := httpsig.GenerateKey()
 	if err != nil {
 		t.Fatal(err)
 	}
 	r.pub.Store(pub)
 	r.priv = priv
-	r.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		if req.URL.Path != "/users/bob" {
-			http.NotFound(w, req)
-			return
-		}
-		r.fetches.Add(1)
-		w.Header().Set("Content-Type", "application/activity+json")
-		_ = json.NewEncoder(w).Encode(map[string]any{
-			"@context": []string{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
-			"id":       r.actor, "type": "Person", "preferredUsername": "bob", "inbox": r.actor + "/inbox",
-			"publicKey": map[string]string{"id": r.keyID, "owner": r.actor, "publicKeyPem": r.pub.Load().(string)},
-		})
-	}))
+	r.Server = httptest.NewServer(http.HandlerFunc(r.handle))
 	t.Cleanup(r.Close)
 	r.actor = r.URL + "/users/bob"
 	r.keyID = r.actor + "#main-key"
 	return r
+}
+
+// host is the remote's host (with port), the domain of its accounts.
+func (r *remote) host() string { return strings.TrimPrefix(r.URL, "http://") }
+
+func (r *remote) handle(w http.ResponseWriter, req *http.Request) {
+	switch req.URL.Path {
+	case "/users/bob":
+		r.fetches.Add(1)
+		w.Header().Set("Content-Type", "application/activity+json")
+		_ = json.NewEncoder(w).Encode(r.actorDoc())
+		return
+	case "/.well-known/webfinger":
+		if req.URL.Query().Get("resource") != "acct:bob@"+r.host() {
+			http.NotFound(w, req)
+			return
+		}
+		w.Header().Set("Content-Type", "application/jrd+json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"subject": "acct:bob@" + r.host(), "links": []map[string]string{
+			{"rel": "self", "type": "application/activity+json", "href": r.actor}}})
+		return
+	}
+	r.mu.Lock()
+	doc, ok := r.docs[req.URL.Path]
+	r.gets[req.URL.Path]++
+	r.mu.Unlock()
+	if !ok {
+		http.NotFound(w, req)
+		return
+	}
+	w.Header().Set("Content-Type", "application/activity+json")
+	_, _ = w.Write(doc)
+}
+
+func (r *remote) actorDoc() map[string]any {
+	doc := map[string]any{
+		"@context": []string{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
+		"id":       r.actor, "type": "Person", "preferredUsername": "bob", "inbox": r.actor + "/inbox",
+		"followers": r.actor + "/followers", "endpoints": map[string]string{"sharedInbox": r.URL + "/inbox"},
+		"publicKey": map[string]string{"id": r.keyID, "owner": r.actor, "publicKeyPem": r.pub.Load().(string)},
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k, v := range r.profile {
+		doc[k] = v
+	}
+	return doc
+}
+
+// setProfile sets a property of the actor document.
+func (r *remote) setProfile(k string, v any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.profile[k] = v
+}
+
+// serve makes the remote answer path with doc (JSON-encoded unless bytes).
+func (r *remote) serve(path string, doc any) {
+	b, ok := doc.([]byte)
+	if !ok {
+		b, _ = json.Marshal(doc)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.docs[path] = b
+}
+
+// served counts the GETs of a served path.
+func (r *remote) served(path string) int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.gets[path]
 }
 
 // rotate gives the remote actor a new key pair.

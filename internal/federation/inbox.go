@@ -92,6 +92,16 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Could not read the request body")
 		return
 	}
+	// Nothing from a suspended domain is verified (no key fetch there) or
+	// stored; it is answered as if accepted, as Mastodon does not tell.
+	if suspended, err := h.suspendedDomain(ctx, body); err != nil {
+		h.Log.Error("inbox: domain block", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "Could not check the sender; try again later")
+		return
+	} else if suspended {
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
 	var recipient domain.ID
 	if name := r.PathValue("name"); name != "" {
 		a := h.localAccount(w, r)
@@ -208,4 +218,22 @@ func jsonDepth(b []byte) int {
 		}
 	}
 	return deepest
+}
+
+// suspendedDomain reports whether the activity's actor (read without
+// trusting it: the signature is checked afterwards) is on a suspended
+// domain.
+func (h *Handler) suspendedDomain(ctx context.Context, body []byte) (bool, error) {
+	if jsonDepth(body) > MaxJSONDepth {
+		return false, nil // refused below
+	}
+	var act incoming
+	if json.Unmarshal(body, &act) != nil {
+		return false, nil
+	}
+	b, err := h.Store.DomainBlockFor(ctx, hostOf(idOf(act.Actor)))
+	if err != nil {
+		return false, err
+	}
+	return b != nil && b.Severity == store.SeveritySuspend, nil
 }

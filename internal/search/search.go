@@ -48,7 +48,7 @@ type Query struct {
 	OffsetGiven bool
 	Following   bool
 	AccountID   domain.ID // statuses by this account only
-	Resolve     bool      // fetch remote objects (not done yet; accepted)
+	Resolve     bool      // fetch remote accounts and posts (the API's Resolver does it)
 }
 
 // Result is what a search found. Statuses are ids: the caller renders

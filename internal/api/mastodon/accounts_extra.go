@@ -50,6 +50,11 @@ func (a *API) accountLookup(w http.ResponseWriter, r *http.Request, v *Viewer) e
 		host = ""
 	}
 	found, err := a.Store.AccountByHandle(r.Context(), user, host)
+	if host != "" && a.Resolver != nil && (domain.KindOf(err) == domain.KindNotFound || (err == nil && !found.Local())) {
+		// A remote handle is resolved over federation (WebFinger, then
+		// the actor), refreshing a stale one, as Mastodon does.
+		found, err = a.Resolver.ResolveAccount(r.Context(), user, host)
+	}
 	if err != nil {
 		return err
 	}

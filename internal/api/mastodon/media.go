@@ -198,6 +198,10 @@ func (a *API) renderMedia(m *store.Media) *MediaAttachment {
 		ID: m.ID.String(), Type: m.Type, URL: strPtr(a.mediaURL(m.FileKey)), PreviewURL: strPtr(a.mediaURL(m.PreviewKey)),
 		RemoteURL: strPtr(m.RemoteURL), Description: strPtr(m.Description), Blurhash: strPtr(m.Blurhash), Meta: map[string]any{},
 	}
+	if m.FileKey == "" && m.RemoteURL != "" {
+		// Remote media not fetched (yet): clients load it from its origin.
+		out.URL, out.PreviewURL = strPtr(m.RemoteURL), strPtr(m.RemoteURL)
+	}
 	var meta media.Meta
 	if json.Unmarshal([]byte(m.Meta), &meta) == nil {
 		if meta.Original != nil {

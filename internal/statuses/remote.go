@@ -1,0 +1,247 @@
+package statuses
+
+import (
+	"context"
+	"time"
+
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// MaxRemoteMedia is how many attachments of a remote status are kept.
+const MaxRemoteMedia = 8
+
+// RemoteStatus is a status received over federation, already parsed,
+// sanitized and with its references resolved by the federation package.
+type RemoteStatus struct {
+	Author      *domain.Account
+	URI, URL    string
+	Content     string // sanitized HTML
+	SpoilerText string // plain text
+	Sensitive   bool
+	Visibility  domain.Visibility
+	Language    string
+	InReplyTo   *domain.Status // the known parent, or nil
+	Mentions    []domain.ID    // mentioned accounts (local or known remote)
+	Tags        []string
+	Poll        *store.Poll
+	Media       []*store.Media // remote references: type, content type, remote_url, description, blurhash
+	Published   time.Time
+}
+
+// rules applies to a remote status what applies to a local one: a reply
+// to a narrow status stays as narrow, mentions of accounts that block the
+// author (or that it blocks) are dropped so that the blocked author cannot
+// reach them, and limits on mentions and tags hold.
+func (s *Service) remoteRules(ctx context.Context, in *RemoteStatus) (*domain.Status, error) {
+	if !domain.ValidVisibility(in.Visibility) {
+		return nil, domain.Invalid("unknown visibility %q", in.Visibility)
+	}
+	st := &domain.Status{
+		AccountID: in.Author.ID, URI: in.URI, URL: in.URL, Local: false,
+		Content: in.Content, SpoilerText: in.SpoilerText, Sensitive: in.Sensitive || in.SpoilerText != "",
+		Visibility: in.Visibility, Language: in.Language,
+	}
+	if len(in.Tags) > MaxTags {
+		in.Tags = in.Tags[:MaxTags]
+	}
+	st.Tags = in.Tags
+	seen := map[domain.ID]bool{}
+	for _, id := range in.Mentions {
+		if seen[id] || id == in.Author.ID || len(st.MentionedAccountIDs) >= MaxMentions {
+			continue
+		}
+		seen[id] = true
+		blocked, err := s.Store.BlockedEither(ctx, in.Author.ID, id)
+		if err != nil {
+			return nil, err
+		}
+		if !blocked {
+			st.MentionedAccountIDs = append(st.MentionedAccountIDs, id)
+		}
+	}
+	if p := in.InReplyTo; p != nil {
+		st.InReplyToID, st.InReplyToAccountID = p.ID, p.AccountID
+		if visibilityRank(p.Visibility) >= visibilityRank(domain.Private) && visibilityRank(st.Visibility) < visibilityRank(p.Visibility) {
+			st.Visibility = p.Visibility
+		}
+	}
+	return st, nil
+}
+
+// CreateRemote stores a remote status and returns its id (the stored one's
+// when its uri is already known). Its id comes from its publication date,
+// bounded by now, so that fetched old posts do not appear as new.
+func (s *Service) CreateRemote(ctx context.Context, in RemoteStatus) (domain.ID, error) {
+	if prev, err := s.Store.StatusByURI(ctx, in.URI); err == nil {
+		return prev.ID, nil
+	} else if domain.KindOf(err) != domain.KindNotFound {
+		return 0, err
+	}
+	st, err := s.remoteRules(ctx, &in)
+	if err != nil {
+		return 0, err
+	}
+	now := s.Store.Now()
+	published := in.Published
+	if published.IsZero() || published.After(now) {
+		published = now
+	}
+	st.ID = s.Store.IDs.At(published)
+	if published.Equal(now) {
+		st.ID = s.Store.IDs.Next()
+	}
+	st.CreatedAt = published
+	st.ConversationID = st.ID
+	if in.InReplyTo != nil {
+		st.ConversationID = in.InReplyTo.ConversationID
+	}
+	notify := st.Visibility != domain.Direct && (st.InReplyToID == 0 || st.InReplyToAccountID == st.AccountID)
+	if len(in.Media) > MaxRemoteMedia {
+		in.Media = in.Media[:MaxRemoteMedia]
+	}
+	created, err := s.Store.CreateRemoteStatus(ctx, st, in.Poll, in.Media, notify)
+	if err != nil {
+		return 0, err
+	}
+	if !created { // stored meanwhile by another worker
+		prev, err := s.Store.StatusByURI(ctx, in.URI)
+		if err != nil {
+			return 0, err
+		}
+		return prev.ID, nil
+	}
+	return st.ID, nil
+}
+
+// EditRemote applies a remote Update of prev (which the caller checked
+// belongs to the updating actor): the previous version goes to the
+// history, as for a local edit, and newly mentioned accounts are notified.
+func (s *Service) EditRemote(ctx context.Context, prev *domain.Status, in RemoteStatus, editedAt time.Time) error {
+	if prev.AccountID != in.Author.ID || prev.ReblogOfID != 0 {
+		return domain.Forbidden("only the author may edit a status")
+	}
+	st, err := s.remoteRules(ctx, &in)
+	if err != nil {
+		return err
+	}
+	now := s.Store.Now()
+	if editedAt.IsZero() || editedAt.After(now) {
+		editedAt = now
+	}
+	if prev.EditedAt != nil && !editedAt.After(*prev.EditedAt) {
+		return nil // an older or repeated Update
+	}
+	next := *prev
+	next.Content, next.SpoilerText, next.Sensitive, next.EditedAt = st.Content, st.SpoilerText, st.Sensitive, &editedAt
+	if st.Language != "" {
+		next.Language = st.Language
+	}
+	next.MentionedAccountIDs, next.Tags = st.MentionedAccountIDs, st.Tags
+	polls, _, err := s.Store.Polls(ctx, 0, []domain.ID{prev.ID})
+	if err != nil {
+		return err
+	}
+	prevPoll := polls[prev.ID]
+	changed := pollChanged(prevPoll, in.Poll)
+	nextPoll := in.Poll
+	if !changed && prevPoll != nil {
+		nextPoll = prevPoll
+	}
+	old, err := s.Store.MentionsOf(ctx, []domain.ID{prev.ID})
+	if err != nil {
+		return err
+	}
+	had := map[domain.ID]bool{}
+	for _, a := range old[prev.ID] {
+		had[a] = true
+	}
+	var added []domain.ID
+	for _, a := range st.MentionedAccountIDs {
+		if !had[a] {
+			added = append(added, a)
+		}
+	}
+	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, nextPoll, changed, added)
+}
+
+// DeleteRemote deletes a remote status (or boost) on its author's request.
+func (s *Service) DeleteRemote(ctx context.Context, actor domain.ID, st *domain.Status) error {
+	if st.AccountID != actor {
+		return domain.Forbidden("only the author may delete a status")
+	}
+	return s.Store.DeleteStatus(ctx, st)
+}
+
+// ReblogRemote records a remote account's boost of orig, with the
+// Announce's id as uri. Only public and unlisted statuses may be boosted
+// (a private one by its author only); boosting twice keeps the first.
+func (s *Service) ReblogRemote(ctx context.Context, booster *domain.Account, orig *domain.Status, uri string, vis domain.Visibility, published time.Time) (domain.ID, error) {
+	if orig.ReblogOfID != 0 {
+		return 0, domain.Invalid("a boost cannot be boosted")
+	}
+	switch {
+	case orig.Visibility == domain.Direct,
+		orig.Visibility == domain.Private && orig.AccountID != booster.ID:
+		return 0, domain.Forbidden("This action is not allowed")
+	}
+	if prev, err := s.Store.ReblogOf(ctx, booster.ID, orig.ID); err != nil || prev != 0 {
+		return prev, err
+	}
+	if vis == domain.Direct || !domain.ValidVisibility(vis) {
+		vis = domain.Public
+	}
+	if orig.Visibility == domain.Private {
+		vis = domain.Private
+	}
+	now := s.Store.Now()
+	if published.IsZero() || published.After(now) {
+		published = now
+	}
+	boost := &domain.Status{
+		ID: s.Store.IDs.Next(), AccountID: booster.ID, Visibility: vis, ReblogOfID: orig.ID, URI: uri,
+		ConversationID: orig.ConversationID, CreatedAt: published,
+	}
+	return boost.ID, s.Store.CreateReblog(ctx, boost, orig)
+}
+
+// FavouriteRemote records a remote account's Like of a status it may see.
+func (s *Service) FavouriteRemote(ctx context.Context, liker *domain.Account, st *domain.Status, uri string) error {
+	ok, err := s.CanSee(ctx, liker.ID, st)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return domain.Forbidden("This action is not allowed")
+	}
+	return s.Store.FavouriteRemote(ctx, liker.ID, st, uri)
+}
+
+// VoteRemote records a remote account's vote (the option's name) in a
+// local poll it may see and that is still open.
+func (s *Service) VoteRemote(ctx context.Context, voter *domain.Account, st *domain.Status, option string) error {
+	ok, err := s.CanSee(ctx, voter.ID, st)
+	if err != nil {
+		return err
+	}
+	if !ok || !st.Local {
+		return domain.NotFound()
+	}
+	polls, _, err := s.Store.Polls(ctx, 0, []domain.ID{st.ID})
+	if err != nil {
+		return err
+	}
+	p := polls[st.ID]
+	if p == nil {
+		return domain.NotFound()
+	}
+	if Expired(p, s.Store.Now()) {
+		return domain.Invalid("Validation failed: The poll has already ended")
+	}
+	for i, o := range p.Options {
+		if o == option {
+			return s.Store.VoteRemote(ctx, voter.ID, st.ID, i, p.Multiple)
+		}
+	}
+	return domain.Invalid("Validation failed: %q is not an option of this poll", option)
+}
