@@ -57,8 +57,16 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fs.StringVar(&o.ProfileDir, "profile", "", "in-process: write a CPU profile per scenario to this folder (DIR/SCENARIO.pprof)")
 	fs.BoolVar(&o.CompareSQL, "compare-sql", true, "also time a home page read from home_feed against fan-out on read, in SQL")
 	out := fs.String("out", "", "also write the Markdown report to this file")
+	delivery := fs.Int("delivery", 0, "instead of the API scenarios, time the delivery of posts to this many remote inboxes (e.g. 1000)")
+	deliveryHosts := fs.Int("delivery-hosts", 10, "with -delivery: loopback hosts (127.0.0.1 ... 127.0.0.N) serving the inboxes")
+	deliveryPosts := fs.Int("delivery-posts", 3, "with -delivery: posts to deliver, one after the other")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *delivery > 0 {
+		return runDelivery(ctx, bench.DeliveryOptions{Engine: o.Engine, DatabaseURL: o.DatabaseURL, Data: o.Data,
+			Inboxes: *delivery, Hosts: *deliveryHosts, Posts: *deliveryPosts,
+			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}, *out, stdout)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -85,6 +93,20 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	fmt.Fprint(stdout, md)
 	if *out != "" {
 		return os.WriteFile(*out, []byte(md), 0o644)
+	}
+	return nil
+}
+
+// runDelivery runs the delivery measurement and prints its table.
+func runDelivery(ctx context.Context, o bench.DeliveryOptions, out string, stdout io.Writer) error {
+	rep, err := bench.Delivery(ctx, o)
+	if err != nil {
+		return err
+	}
+	md := rep.Markdown()
+	fmt.Fprint(stdout, md)
+	if out != "" {
+		return os.WriteFile(out, []byte(md), 0o644)
 	}
 	return nil
 }

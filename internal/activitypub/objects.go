@@ -48,6 +48,12 @@ type Note struct {
 	ContentMap   map[string]string `json:"contentMap,omitempty"`
 	Attachment   []any             `json:"attachment"`
 	Tag          []any             `json:"tag"`
+	// A Question (poll) has its options in oneOf or anyOf.
+	OneOf       []QuestionOption `json:"oneOf,omitempty"`
+	AnyOf       []QuestionOption `json:"anyOf,omitempty"`
+	EndTime     string           `json:"endTime,omitempty"`
+	Closed      string           `json:"closed,omitempty"`
+	VotersCount *int64           `json:"votersCount,omitempty"`
 }
 
 // Activity wraps an object (Create, Announce, ...).
@@ -127,10 +133,19 @@ func NewCreate(actorURI string, n *Note) *Activity {
 	return &Activity{ID: n.ID + "/activity", Type: "Create", Actor: actorURI, Published: n.Published, To: n.To, Cc: n.Cc, Object: n}
 }
 
-// NewAnnounce is the activity of a boost of objectURI.
+// NewAnnounce is the activity of a boost of objectURI. A boost's stored
+// URI is already its Announce's id (".../statuses/ID/activity", as
+// Mastodon's).
 func NewAnnounce(actorURI, followersURI string, boost *domain.Status, objectURI string) *Activity {
 	to, cc := Audience(boost.Visibility, followersURI)
-	return &Activity{ID: StatusURI(actorURI, boost) + "/activity", Type: "Announce", Actor: actorURI,
+	id := boost.URI
+	if id == "" {
+		id = actorURI + "/statuses/" + boost.ID.String()
+	}
+	if !strings.HasSuffix(id, "/activity") {
+		id += "/activity"
+	}
+	return &Activity{ID: id, Type: "Announce", Actor: actorURI,
 		Published: Time(boost.CreatedAt), To: to, Cc: cc, Object: objectURI}
 }
 

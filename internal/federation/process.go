@@ -362,8 +362,9 @@ func (p *Processor) answer(ctx context.Context, doc *activitypub.Incoming, accep
 	if pending {
 		return p.r.h.Store.RejectFollowRequest(ctx, local, actor.ID)
 	}
-	// A Reject of an accepted follow ends it (Mastodon's "remove follower").
-	return p.r.h.Store.Unfollow(ctx, local, actor.ID)
+	// A Reject of an accepted follow ends it (Mastodon's "remove follower"),
+	// without telling the rejecting server anything back.
+	return p.r.h.Store.DropFollow(ctx, local, actor.ID)
 }
 
 // isVote reports whether a note is a poll vote: a name (the option), no

@@ -3,15 +3,336 @@ package federation
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
 
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/riverdriver"
+
+	"github.com/agora-social/agora/internal/activitypub"
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/httpsig"
 	"github.com/agora-social/agora/internal/store"
 )
 
-// Federate implements store.Federator: it enqueues, in tx, the delivery of
-// a local change to the remote servers that must hear of it.
-func (h *Handler) Federate(ctx context.Context, tx *sql.Tx, o store.Outgoing) error {
-	return nil
+// PublishArgs is the job that renders one local change as its activity
+// and enqueues one delivery per inbox of its audience. The store enqueues
+// it (through Federate) in the transaction of the change.
+type PublishArgs struct {
+	store.Outgoing
+	// At is when the change was made (milliseconds): it names Updates and
+	// Add/Remove, whose objects have no row of their own.
+	At int64 `json:"at,string"`
 }
 
-// registerOutbound adds the delivery workers to the queue.
-func (h *Handler) registerOutbound() {}
+// Kind names the job in the queue.
+func (PublishArgs) Kind() string { return "federation.publish" }
+
+// Federate implements store.Federator: it enqueues, in tx, the job that
+// will deliver a local change to the remote servers that must hear of it.
+// The store calls it only when the change has a remote audience.
+func (h *Handler) Federate(ctx context.Context, tx *sql.Tx, o store.Outgoing) error {
+	h.init()
+	return h.Jobs.InsertTx(ctx, tx, PublishArgs{Outgoing: o, At: h.Now().UnixMilli()}, nil)
+}
+
+// registerOutbound adds the publish and delivery workers to the queue.
+func (h *Handler) registerOutbound() {
+	river.AddWorker(h.Jobs.Workers(), &publishWorker{h: h})
+	river.AddWorker(h.Jobs.Workers(), &deliverWorker{h: h, hosts: &hostLimiter{limit: h.Cfg.Federation.HostConcurrency}})
+}
+
+type publishWorker struct {
+	river.WorkerDefaults[PublishArgs]
+	h *Handler
+}
+
+// Work renders the activity, expands the audience into inboxes and, in one
+// transaction, inserts the deliveries and completes itself (so a retry
+// never enqueues them twice).
+func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) error {
+	h := w.h
+	o := job.Args.Outgoing
+	actor, err := h.Store.Account(ctx, o.ActorID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if !actor.Local() || actor.SuspendedAt != nil {
+		return nil
+	}
+	acts, err := h.render(ctx, actor, job.Args)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil // the status or account is gone since: nothing to say
+	}
+	if err != nil {
+		return fmt.Errorf("render %s: %w", o.Type, err)
+	}
+	shared := (o.StatusID != 0 || o.Followers) && o.Object != "Vote"
+	inboxes, err := h.Store.DeliveryInboxes(ctx, actor.ID, o.Followers, o.To, shared)
+	if err != nil {
+		return err
+	}
+	if len(acts) == 0 || len(inboxes) == 0 {
+		return nil
+	}
+	// Create the signing keys now if they are missing, rather than in
+	// every concurrent delivery at once.
+	if _, err := h.Store.AccountKeys(ctx, actor.ID, httpsig.GenerateKey); err != nil {
+		return err
+	}
+	params := make([]river.InsertManyParams, 0, len(acts)*len(inboxes))
+	for _, act := range acts {
+		body, err := json.Marshal(act)
+		if err != nil {
+			return err
+		}
+		for _, inbox := range inboxes {
+			params = append(params, river.InsertManyParams{
+				Args:       DeliverArgs{Inbox: inbox, ActorID: int64(actor.ID), Body: string(body)},
+				InsertOpts: &river.InsertOpts{MaxAttempts: DeliveryMaxAttempts},
+			})
+		}
+	}
+	return h.Store.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := h.Jobs.Client().InsertManyTx(ctx, tx, params); err != nil {
+			return fmt.Errorf("enqueue deliveries: %w", err)
+		}
+		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx, job)
+		return err
+	})
+}
+
+// render builds the activities of a change (several for a vote on several
+// options, usually one). A missing status or account is ErrNotFound.
+func (h *Handler) render(ctx context.Context, actor *domain.Account, args PublishArgs) ([]any, error) {
+	o := args.Outgoing
+	at := time.UnixMilli(args.At).UTC()
+	actorURI, followersURI := h.actorURI(actor), h.followersURI(actor)
+	one := func(a any, err error) ([]any, error) {
+		if err != nil {
+			return nil, err
+		}
+		return []any{a}, nil
+	}
+	switch o.Type + "/" + o.Object {
+	case "Create/", "Update/":
+		st, err := h.Store.Status(ctx, o.StatusID)
+		if err != nil {
+			return nil, err
+		}
+		note, err := h.statusNote(ctx, actor, st)
+		if err != nil {
+			return nil, err
+		}
+		if o.Type == "Update" {
+			if st.EditedAt != nil {
+				at = *st.EditedAt
+			}
+			return []any{activitypub.NewUpdate(actorURI, note, at)}, nil
+		}
+		c := activitypub.NewCreate(actorURI, note)
+		c.Context = activitypub.NoteContext
+		return []any{c}, nil
+	case "Create/Vote":
+		return h.votes(ctx, actorURI, o)
+	case "Delete/":
+		return []any{activitypub.NewDelete(actorURI, o.ObjectURI)}, nil
+	case "Announce/":
+		boost, err := h.Store.Status(ctx, o.StatusID)
+		if err != nil {
+			return nil, err
+		}
+		orig, err := h.Store.Status(ctx, boost.ReblogOfID)
+		if err != nil {
+			return nil, err
+		}
+		ann := activitypub.NewAnnounce(actorURI, followersURI, boost, h.statusURI(ctx, orig))
+		ann.Context = activitypub.NoteContext
+		return []any{ann}, nil
+	case "Undo/Announce":
+		return []any{activitypub.NewUndoAnnounce(actorURI, followersURI, o.ActivityURI, o.ObjectURI)}, nil
+	case "Like/", "Undo/Like":
+		st, err := h.Store.Status(ctx, o.StatusID)
+		if err != nil {
+			return nil, err
+		}
+		like := activitypub.NewLike(actorURI, h.statusURI(ctx, st), o.RowID)
+		if o.Type == "Undo" {
+			return []any{activitypub.NewUndo(actorURI, like)}, nil
+		}
+		return []any{like}, nil
+	case "Add/", "Remove/":
+		st, err := h.Store.Status(ctx, o.StatusID)
+		if err != nil {
+			return nil, err
+		}
+		return []any{activitypub.NewFeatured(actorURI, h.statusURI(ctx, st), o.Type == "Add", at)}, nil
+	case "Update/Person":
+		return one(h.updateActor(ctx, actor, at))
+	}
+	// The rest is about one account.
+	target, err := h.Store.Account(ctx, o.TargetID)
+	if err != nil {
+		return nil, err
+	}
+	followID := o.ActivityURI
+	if followID == "" && o.RowID != 0 {
+		followID = store.FollowURI(actorURI, o.RowID)
+	}
+	switch o.Type + "/" + o.Object {
+	case "Follow/":
+		return []any{activitypub.NewFollow(followID, actorURI, target.URI)}, nil
+	case "Undo/Follow":
+		return []any{activitypub.NewUndoFollow(actorURI, target.URI, followID)}, nil
+	case "Accept/":
+		return []any{activitypub.NewAccept(actorURI, target.URI, o.ActivityURI, rowOr(o.RowID, args.At))}, nil
+	case "Reject/":
+		return []any{activitypub.NewReject(actorURI, target.URI, o.ActivityURI, rowOr(o.RowID, args.At))}, nil
+	case "Block/":
+		return []any{activitypub.NewBlock(actorURI, target.URI, o.RowID)}, nil
+	case "Undo/Block":
+		return []any{activitypub.NewUndo(actorURI, activitypub.NewBlock(actorURI, target.URI, o.RowID))}, nil
+	}
+	h.Log.Warn("federation: nothing renders this change", "type", o.Type, "object", o.Object)
+	return nil, nil
+}
+
+// rowOr is id, or at (a time in ms) when there is no row to name.
+func rowOr(id domain.ID, at int64) domain.ID {
+	if id != 0 {
+		return id
+	}
+	return domain.ID(at)
+}
+
+// statusURI is a status's ActivityPub id (its author's form when the
+// stored URI is empty).
+func (h *Handler) statusURI(ctx context.Context, st *domain.Status) string {
+	if st.URI != "" {
+		return st.URI
+	}
+	author, err := h.Store.Account(ctx, st.AccountID)
+	if err != nil {
+		return ""
+	}
+	return activitypub.StatusURI(h.actorURI(author), st)
+}
+
+// statusNote renders a local status with its mentions, hashtags, poll and
+// parent.
+func (h *Handler) statusNote(ctx context.Context, actor *domain.Account, st *domain.Status) (*activitypub.Note, error) {
+	ids := []domain.ID{st.ID}
+	mentions, err := h.Store.MentionsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	tags, err := h.Store.TagsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	o := activitypub.NoteOptions{BaseURL: h.Cfg.URL, Tags: tags[st.ID]}
+	accts, err := h.Store.AccountsOrdered(ctx, mentions[st.ID])
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range accts {
+		m := activitypub.NoteMention{URI: h.actorURI(a), Acct: a.Username + "@" + a.Domain}
+		if a.Local() {
+			m.Acct = a.Username + "@" + h.Cfg.Domain
+		}
+		o.Mentions = append(o.Mentions, m)
+	}
+	if st.InReplyToID != 0 {
+		if parent, err := h.Store.Status(ctx, st.InReplyToID); err == nil {
+			o.InReplyTo = h.statusURI(ctx, parent)
+		} else if !errors.Is(err, domain.ErrNotFound) {
+			return nil, err
+		}
+	}
+	polls, _, err := h.Store.Polls(ctx, 0, ids)
+	if err != nil {
+		return nil, err
+	}
+	if p := polls[st.ID]; p != nil {
+		o.Poll = &activitypub.NotePoll{Options: p.Options, Votes: p.Votes, Multiple: p.Multiple,
+			ExpiresAt: p.ExpiresAt, VotersCount: p.VotersCount, Now: h.Now()}
+	}
+	if o.Media, err = h.attachments(ctx, st.ID); err != nil {
+		return nil, err
+	}
+	return activitypub.NewStatusNote(h.actorURI(actor), h.followersURI(actor), st, o), nil
+}
+
+// attachments renders a status's media as Documents with their alt text,
+// blurhash, size and focal point; the URL is where agora serves the file.
+func (h *Handler) attachments(ctx context.Context, status domain.ID) ([]activitypub.Document, error) {
+	all, err := h.Store.MediaOf(ctx, []domain.ID{status})
+	if err != nil {
+		return nil, err
+	}
+	var out []activitypub.Document
+	for _, m := range all[status] {
+		url := m.RemoteURL
+		if m.FileKey != "" && h.MediaURL != nil {
+			url = h.MediaURL(m.FileKey)
+		}
+		if url == "" {
+			continue
+		}
+		d := activitypub.Document{Type: "Document", MediaType: m.ContentType, URL: url, Blurhash: m.Blurhash,
+			FocalPoint: [2]float64{m.FocusX, m.FocusY}}
+		if m.Description != "" {
+			d.Name = &m.Description
+		}
+		var meta struct {
+			Original *struct{ Width, Height int } `json:"original"`
+		}
+		if json.Unmarshal([]byte(m.Meta), &meta) == nil && meta.Original != nil {
+			d.Width, d.Height = meta.Original.Width, meta.Original.Height
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// votes renders a local vote on a remote poll: one Create per option.
+func (h *Handler) votes(ctx context.Context, actorURI string, o store.Outgoing) ([]any, error) {
+	st, err := h.Store.Status(ctx, o.StatusID)
+	if err != nil {
+		return nil, err
+	}
+	author, err := h.Store.Account(ctx, st.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	polls, _, err := h.Store.Polls(ctx, 0, []domain.ID{st.ID})
+	if err != nil {
+		return nil, err
+	}
+	p := polls[st.ID]
+	if p == nil {
+		return nil, domain.NotFound()
+	}
+	var out []any
+	for i, c := range o.Choices {
+		if c < 0 || c >= len(p.Options) {
+			continue
+		}
+		out = append(out, activitypub.NewVote(actorURI, h.statusURI(ctx, st), author.URI, p.Options[c], o.RowID+domain.ID(i)))
+	}
+	return out, nil
+}
+
+// updateActor renders the Update of a local actor's profile.
+func (h *Handler) updateActor(ctx context.Context, a *domain.Account, at time.Time) (any, error) {
+	act, err := h.actorDocument(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return activitypub.NewUpdateActor(act, at), nil
+}

@@ -162,7 +162,7 @@ func (s *Service) EditRemote(ctx context.Context, prev *domain.Status, in Remote
 			added = append(added, a)
 		}
 	}
-	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, nextPoll, changed, added)
+	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, nextPoll, changed, added, nil)
 }
 
 // DeleteRemote deletes a remote status (or boost) on its author's request.

@@ -260,17 +260,12 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 		}
 	}
 	notify := st.Visibility != domain.Direct && (st.InReplyToID == 0 || st.InReplyToAccountID == author.ID)
-	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify}
-	got, created, err := s.Store.CreateStatus(ctx, n)
+	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify, MediaIDs: c.media}
+	got, _, err := s.Store.CreateStatus(ctx, n)
 	if err != nil && in.IdempotencyKey != "" && db.IsUniqueViolation(err) {
 		// A concurrent request with the same key committed first: the
 		// retry finds its key and returns its status.
-		got, created, err = s.Store.CreateStatus(ctx, n)
-	}
-	if err == nil && created && len(c.media) > 0 {
-		// TODO(lead): attach inside CreateStatus's transaction
-		// (NewStatus.MediaIDs); until then, right after it.
-		err = s.Store.AttachMedia(ctx, got, author.ID, c.media)
+		got, _, err = s.Store.CreateStatus(ctx, n)
 	}
 	return got, err
 }
@@ -338,12 +333,8 @@ func (s *Service) Edit(ctx context.Context, editor domain.ID, id domain.ID, in E
 			added = append(added, a)
 		}
 	}
-	if err := s.Store.UpdateStatus(ctx, prev, &next, prevPoll, c.poll, changed, added); err != nil {
-		return err
-	}
-	// TODO(lead): attach inside UpdateStatus's transaction; until then,
-	// right after it. An edit lists every attachment the status keeps.
-	return s.Store.AttachMedia(ctx, id, editor, c.media)
+	// An edit lists every attachment the status keeps.
+	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, c.poll, changed, added, &c.media)
 }
 
 func pollChanged(a, b *store.Poll) bool {

@@ -135,15 +135,18 @@ func (s *Store) UpdateProfile(ctx context.Context, a *domain.Account) error {
 	if a.Fields == nil {
 		fields = []byte("[]")
 	}
-	_, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET display_name = $2, note = $3, note_source = $4, fields = $5,
-		locked = $6, bot = $7, discoverable = $8, indexable = $9, hide_collections = $10, avatar_url = $11,
-		header_url = $12, updated_at = $13 WHERE id = $1`,
-		int64(a.ID), a.DisplayName, a.Note, a.NoteSource, string(fields), a.Locked, a.Bot, a.Discoverable,
-		a.Indexable, a.HideCollections, a.AvatarURL, a.HeaderURL, s.nowMs())
-	if err != nil {
-		return fmt.Errorf("update profile: %w", err)
-	}
-	return nil
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `UPDATE accounts SET display_name = $2, note = $3, note_source = $4, fields = $5,
+			locked = $6, bot = $7, discoverable = $8, indexable = $9, hide_collections = $10, avatar_url = $11,
+			header_url = $12, updated_at = $13 WHERE id = $1`,
+			int64(a.ID), a.DisplayName, a.Note, a.NoteSource, string(fields), a.Locked, a.Bot, a.Discoverable,
+			a.Indexable, a.HideCollections, a.AvatarURL, a.HeaderURL, s.nowMs())
+		if err != nil {
+			return fmt.Errorf("update profile: %w", err)
+		}
+		// Followers' servers keep a copy of the profile: send it again.
+		return s.federate(ctx, tx, Outgoing{Type: "Update", Object: "Person", ActorID: a.ID, Followers: true})
+	})
 }
 
 // SearchAccounts finds accounts whose username or display name starts with q

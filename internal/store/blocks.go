@@ -13,9 +13,10 @@ import (
 // boosts of them leave the other's home feed.
 func (s *Store) Block(ctx context.Context, from, to domain.ID) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO blocks (id, account_id, target_account_id, created_at)
+		id := s.IDs.Next()
+		res, err := tx.ExecContext(ctx, `INSERT INTO blocks (id, account_id, target_account_id, created_at)
 			VALUES ($1, $2, $3, $4) ON CONFLICT (account_id, target_account_id) DO NOTHING`,
-			int64(s.IDs.Next()), int64(from), int64(to), s.nowMs())
+			int64(id), int64(from), int64(to), s.nowMs())
 		if err != nil {
 			return fmt.Errorf("insert block: %w", err)
 		}
@@ -29,17 +30,29 @@ func (s *Store) Block(ctx context.Context, from, to domain.ID) error {
 				return fmt.Errorf("clean home feed: %w", err)
 			}
 		}
-		return nil
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil // blocked already
+		}
+		// The Block alone tells a remote server to end the follows both
+		// ways (Mastodon and GoToSocial do so on receiving it).
+		return s.federate(ctx, tx, Outgoing{Type: "Block", ActorID: from, TargetID: to, RowID: id, To: []domain.ID{to}})
 	})
 }
 
-// Unblock removes from's block of to.
+// Unblock removes from's block of to; a remote target hears the Undo.
 func (s *Store) Unblock(ctx context.Context, from, to domain.ID) error {
-	_, err := s.DB.W.ExecContext(ctx, `DELETE FROM blocks WHERE account_id = $1 AND target_account_id = $2`, int64(from), int64(to))
-	if err != nil {
-		return fmt.Errorf("delete block: %w", err)
-	}
-	return nil
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		var id int64
+		err := tx.QueryRowContext(ctx, `DELETE FROM blocks WHERE account_id = $1 AND target_account_id = $2 RETURNING id`,
+			int64(from), int64(to)).Scan(&id)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("delete block: %w", err)
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Undo", Object: "Block", ActorID: from, TargetID: to, RowID: domain.ID(id), To: []domain.ID{to}})
+	})
 }
 
 // Blocks pages the accounts account blocks, newest block first.

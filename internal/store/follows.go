@@ -89,9 +89,10 @@ func (s *Store) Follow(ctx context.Context, from, to domain.ID, o FollowOptions)
 // notification (an accepted request already has one).
 func (s *Store) follow(ctx context.Context, tx *sql.Tx, from, to domain.ID, o FollowOptions, notify bool) (bool, error) {
 	reblogs, notifyPosts, langs := o.values()
+	id := s.IDs.Next()
 	res, err := tx.ExecContext(ctx, `INSERT INTO follows (id, account_id, target_account_id, show_reblogs, notify, languages, uri, created_at)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, target_account_id) DO NOTHING`,
-		int64(s.IDs.Next()), int64(from), int64(to), reblogs, notifyPosts, langs, o.URI, s.nowMs())
+		int64(id), int64(from), int64(to), reblogs, notifyPosts, langs, o.URI, s.nowMs())
 	if err != nil {
 		return false, fmt.Errorf("insert follow: %w", err)
 	}
@@ -103,7 +104,9 @@ func (s *Store) follow(ctx context.Context, tx *sql.Tx, from, to domain.ID, o Fo
 		if err != nil {
 			return false, fmt.Errorf("update follow: %w", err)
 		}
-		return false, nil
+		// A remote follower sending its Follow again (it lost our Accept,
+		// or its state) gets the Accept again, as Mastodon does.
+		return false, s.federateAccept(ctx, tx, from, to, o.URI, id)
 	}
 	if err := moveCounters(ctx, tx, from, to, 1); err != nil {
 		return false, err
@@ -119,7 +122,19 @@ func (s *Store) follow(ctx context.Context, tx *sql.Tx, from, to domain.ID, o Fo
 			return false, err
 		}
 	}
-	return true, nil
+	return true, s.federateAccept(ctx, tx, from, to, o.URI, id)
+}
+
+// federateAccept sends the Accept of a remote account's Follow (followURI)
+// of a local one, whether accepted at once or by authorizing the request.
+// A local follower, or a remote target (whose Accept we received), sends
+// nothing: the Accept's actor, to, must be local and from remote. rowID
+// makes the Accept's id.
+func (s *Store) federateAccept(ctx context.Context, tx *sql.Tx, from, to domain.ID, followURI string, rowID domain.ID) error {
+	if followURI == "" {
+		return nil // only a remote Follow carries an id
+	}
+	return s.federate(ctx, tx, Outgoing{Type: "Accept", ActorID: to, TargetID: from, RowID: rowID, ActivityURI: followURI, To: []domain.ID{from}})
 }
 
 // moveCounters adds delta to from's following count and to's followers count.
@@ -162,44 +177,90 @@ func dropFromFeed(ctx context.Context, q db.Querier, reader, author domain.ID) e
 	return nil
 }
 
-// Unfollow ends from's follow of to, or withdraws from's pending request.
+// Unfollow ends from's follow of to, or withdraws from's pending request;
+// a local account's unfollow of a remote one sends the Undo of its Follow.
 func (s *Store) Unfollow(ctx context.Context, from, to domain.ID) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		f, err := endFollow(ctx, tx, from, to)
+		if err != nil || f == nil {
+			return err
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Undo", Object: "Follow", ActorID: from, TargetID: to,
+			RowID: f.id, ActivityURI: f.uri, To: []domain.ID{to}})
+	})
+}
+
+// DropFollow ends from's follow of to, or its pending request, because the
+// other side ended it (a remote server's Reject of an accepted follow):
+// unlike Unfollow, nothing is sent back.
+func (s *Store) DropFollow(ctx context.Context, from, to domain.ID) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error { return unfollow(ctx, tx, from, to) })
+}
+
+// endedFollow is a deleted follow or follow request: its row id and the id
+// of its Follow activity (which an Undo or Reject names).
+type endedFollow struct {
+	id  domain.ID
+	uri string
 }
 
 // unfollow deletes the follow (moving counters and cleaning the feed) and
 // any pending request with its notification.
 func unfollow(ctx context.Context, q db.Querier, from, to domain.ID) error {
-	res, err := q.ExecContext(ctx, `DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`, int64(from), int64(to))
-	if err != nil {
-		return fmt.Errorf("delete follow: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n > 0 {
-		if err := moveCounters(ctx, q, from, to, -1); err != nil {
-			return err
-		}
-		if err := dropFromFeed(ctx, q, from, to); err != nil {
-			return err
-		}
-	}
-	return deleteRequest(ctx, q, from, to)
+	_, err := endFollow(ctx, q, from, to)
+	return err
 }
 
-// RemoveFromFollowers makes follower stop following account.
+// endFollow is unfollow, returning what was deleted (nil when nothing).
+func endFollow(ctx context.Context, q db.Querier, from, to domain.ID) (*endedFollow, error) {
+	f, err := deleteFollowRow(ctx, q, from, to)
+	if err != nil {
+		return nil, err
+	}
+	r, err := deleteRequest(ctx, q, from, to)
+	if f == nil {
+		f = r
+	}
+	return f, err
+}
+
+// deleteFollowRow deletes from's follow of to, moving the counters and
+// cleaning the feed; nil when there was none.
+func deleteFollowRow(ctx context.Context, q db.Querier, from, to domain.ID) (*endedFollow, error) {
+	var f endedFollow
+	err := q.QueryRowContext(ctx, `DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2 RETURNING id, uri`,
+		int64(from), int64(to)).Scan(&f.id, &f.uri)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("delete follow: %w", err)
+	}
+	if err := moveCounters(ctx, q, from, to, -1); err != nil {
+		return nil, err
+	}
+	if err := dropFromFeed(ctx, q, from, to); err != nil {
+		return nil, err
+	}
+	return &f, nil
+}
+
+// RemoveFromFollowers makes follower stop following account; a remote
+// follower's server is told with a Reject of its Follow, as Mastodon does.
 func (s *Store) RemoveFromFollowers(ctx context.Context, account, follower domain.ID) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM follows WHERE account_id = $1 AND target_account_id = $2`, int64(follower), int64(account))
-		if err != nil {
-			return fmt.Errorf("delete follow: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
-		}
-		if err := moveCounters(ctx, tx, follower, account, -1); err != nil {
+		f, err := deleteFollowRow(ctx, tx, follower, account)
+		if err != nil || f == nil {
 			return err
 		}
-		return dropFromFeed(ctx, tx, follower, account)
+		return s.federateReject(ctx, tx, follower, account, f)
 	})
+}
+
+// federateReject sends the Reject of a remote account's (from) Follow of a
+// local one (to): a refused request or a removed follower.
+func (s *Store) federateReject(ctx context.Context, tx *sql.Tx, from, to domain.ID, f *endedFollow) error {
+	return s.federate(ctx, tx, Outgoing{Type: "Reject", ActorID: to, TargetID: from, RowID: f.id, ActivityURI: f.uri, To: []domain.ID{from}})
 }
 
 // Follow is one row of a follower or following list: the follow's id (the

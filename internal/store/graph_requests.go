@@ -15,9 +15,21 @@ import (
 func (s *Store) RequestFollow(ctx context.Context, from, to domain.ID, o FollowOptions) (created bool, err error) {
 	reblogs, notify, langs := o.values()
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		id := s.IDs.Next()
+		uri := o.URI
+		if uri == "" {
+			// A local follower's request gets the id of the Follow it sends.
+			actor, err := localActorURI(ctx, tx, from)
+			if err != nil {
+				return err
+			}
+			if actor != "" {
+				uri = FollowURI(actor, id)
+			}
+		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO follow_requests (id, account_id, target_account_id, show_reblogs, notify, languages, uri, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (account_id, target_account_id) DO NOTHING`,
-			int64(s.IDs.Next()), int64(from), int64(to), reblogs, notify, langs, o.URI, s.nowMs())
+			int64(id), int64(from), int64(to), reblogs, notify, langs, uri, s.nowMs())
 		if err != nil {
 			return fmt.Errorf("insert follow request: %w", err)
 		}
@@ -32,26 +44,34 @@ func (s *Store) RequestFollow(ctx context.Context, from, to domain.ID, o FollowO
 			return nil
 		}
 		created = true
-		return s.InsertNotification(ctx, tx, &domain.Notification{AccountID: to, FromAccountID: from, Type: domain.NotifyFollowRequest})
+		if err := s.InsertNotification(ctx, tx, &domain.Notification{AccountID: to, FromAccountID: from, Type: domain.NotifyFollowRequest}); err != nil {
+			return err
+		}
+		// A local account asking a remote one sends the Follow; the request
+		// stays pending until the remote server's Accept.
+		return s.federate(ctx, tx, Outgoing{Type: "Follow", ActorID: from, TargetID: to, RowID: id, ActivityURI: uri, To: []domain.ID{to}})
 	})
 	return created, err
 }
 
-// deleteRequest withdraws from's pending request to to, with its notification.
-func deleteRequest(ctx context.Context, q db.Querier, from, to domain.ID) error {
-	res, err := q.ExecContext(ctx, `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`, int64(from), int64(to))
-	if err != nil {
-		return fmt.Errorf("delete follow request: %w", err)
+// deleteRequest withdraws from's pending request to to, with its
+// notification; it returns the deleted request, nil when there was none.
+func deleteRequest(ctx context.Context, q db.Querier, from, to domain.ID) (*endedFollow, error) {
+	var f endedFollow
+	err := q.QueryRowContext(ctx, `DELETE FROM follow_requests WHERE account_id = $1 AND target_account_id = $2 RETURNING id, uri`,
+		int64(from), int64(to)).Scan(&f.id, &f.uri)
+	if err == sql.ErrNoRows {
+		return nil, nil
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return nil
+	if err != nil {
+		return nil, fmt.Errorf("delete follow request: %w", err)
 	}
 	_, err = q.ExecContext(ctx, `DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = $3`,
 		int64(to), int64(from), domain.NotifyFollowRequest)
 	if err != nil {
-		return fmt.Errorf("delete follow request notification: %w", err)
+		return nil, fmt.Errorf("delete follow request notification: %w", err)
 	}
-	return nil
+	return &f, nil
 }
 
 // AcceptFollowRequest turns from's pending request to to into a follow,
@@ -85,17 +105,18 @@ func (s *Store) AcceptFollowRequest(ctx context.Context, from, to domain.ID) err
 }
 
 // RejectFollowRequest deletes from's pending request to to and its
-// notification. No pending request is not found.
+// notification; a local account refusing a remote one's request sends the
+// Reject. No pending request is not found.
 func (s *Store) RejectFollowRequest(ctx context.Context, from, to domain.ID) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		ok, err := exists(ctx, tx, `SELECT 1 FROM follow_requests WHERE account_id = $1 AND target_account_id = $2`, from, to)
+		f, err := deleteRequest(ctx, tx, from, to)
 		if err != nil {
 			return err
 		}
-		if !ok {
+		if f == nil {
 			return domain.NotFound()
 		}
-		return deleteRequest(ctx, tx, from, to)
+		return s.federateReject(ctx, tx, from, to, f)
 	})
 }
 

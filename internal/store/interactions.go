@@ -23,8 +23,9 @@ func (s *Store) notifyUnlessMuted(ctx context.Context, q db.Querier, st *domain.
 // author; favouriting twice changes nothing.
 func (s *Store) Favourite(ctx context.Context, account domain.ID, st *domain.Status) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
+		id := s.IDs.Next()
 		res, err := tx.ExecContext(ctx, `INSERT INTO favourites (id, account_id, status_id, created_at) VALUES ($1, $2, $3, $4)
-			ON CONFLICT DO NOTHING`, int64(s.IDs.Next()), int64(account), int64(st.ID), s.nowMs())
+			ON CONFLICT DO NOTHING`, int64(id), int64(account), int64(st.ID), s.nowMs())
 		if err != nil {
 			return fmt.Errorf("favourite: %w", err)
 		}
@@ -34,25 +35,32 @@ func (s *Store) Favourite(ctx context.Context, account domain.ID, st *domain.Sta
 		if _, err := tx.ExecContext(ctx, `UPDATE statuses SET favourites_count = favourites_count + 1 WHERE id = $1`, int64(st.ID)); err != nil {
 			return fmt.Errorf("count favourite: %w", err)
 		}
-		return s.notifyUnlessMuted(ctx, tx, st, account, domain.NotifyFavourite, st.ID)
+		if err := s.notifyUnlessMuted(ctx, tx, st, account, domain.NotifyFavourite, st.ID); err != nil {
+			return err
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Like", ActorID: account, StatusID: st.ID, RowID: id, To: []domain.ID{st.AccountID}})
 	})
 }
 
 // Unfavourite removes a favourite and its notification.
 func (s *Store) Unfavourite(ctx context.Context, account domain.ID, st *domain.Status) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM favourites WHERE account_id = $1 AND status_id = $2`, int64(account), int64(st.ID))
+		var id int64
+		err := tx.QueryRowContext(ctx, `DELETE FROM favourites WHERE account_id = $1 AND status_id = $2 RETURNING id`, int64(account), int64(st.ID)).Scan(&id)
+		if err == sql.ErrNoRows {
+			return nil
+		}
 		if err != nil {
 			return fmt.Errorf("unfavourite: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE statuses SET favourites_count = favourites_count - 1 WHERE id = $1 AND favourites_count > 0`, int64(st.ID)); err != nil {
 			return fmt.Errorf("uncount favourite: %w", err)
 		}
 		_, err = tx.ExecContext(ctx, `DELETE FROM notifications WHERE from_account_id = $1 AND status_id = $2 AND type = $3`, int64(account), int64(st.ID), domain.NotifyFavourite)
-		return err
+		if err != nil {
+			return err
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Undo", Object: "Like", ActorID: account, StatusID: st.ID, RowID: domain.ID(id), To: []domain.ID{st.AccountID}})
 	})
 }
 
@@ -82,7 +90,10 @@ func (s *Store) CreateReblog(ctx context.Context, boost, orig *domain.Status) er
 		if err := s.emit(ctx, tx, Event{Kind: EventUpdate, ID: boost.ID, Account: boost.AccountID}); err != nil {
 			return err
 		}
-		return s.notifyUnlessMuted(ctx, tx, orig, boost.AccountID, domain.NotifyReblog, boost.ID)
+		if err := s.notifyUnlessMuted(ctx, tx, orig, boost.AccountID, domain.NotifyReblog, boost.ID); err != nil {
+			return err
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Announce", ActorID: boost.AccountID, StatusID: boost.ID, Followers: true, To: []domain.ID{orig.AccountID}})
 	})
 }
 
@@ -115,15 +126,25 @@ func (s *Store) Pin(ctx context.Context, account, status domain.ID, max int) err
 		if n >= max {
 			return domain.Invalid("Validation failed: You have already pinned the maximum number of posts (%d)", max)
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO pins (account_id, status_id, created_at) VALUES ($1, $2, $3)`, int64(account), int64(status), s.nowMs())
-		return err
+		if _, err := tx.ExecContext(ctx, `INSERT INTO pins (account_id, status_id, created_at) VALUES ($1, $2, $3)`, int64(account), int64(status), s.nowMs()); err != nil {
+			return fmt.Errorf("pin: %w", err)
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Add", ActorID: account, StatusID: status, Followers: true})
 	})
 }
 
 // Unpin removes a pin.
 func (s *Store) Unpin(ctx context.Context, account, status domain.ID) error {
-	_, err := s.DB.W.ExecContext(ctx, `DELETE FROM pins WHERE account_id = $1 AND status_id = $2`, int64(account), int64(status))
-	return err
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM pins WHERE account_id = $1 AND status_id = $2`, int64(account), int64(status))
+		if err != nil {
+			return fmt.Errorf("unpin: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return nil
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Remove", ActorID: account, StatusID: status, Followers: true})
+	})
 }
 
 // SetConversationMute mutes or unmutes a conversation for an account.
@@ -155,7 +176,10 @@ type StatusEdit struct {
 // first edit also records the original), content, mentions and tags are
 // replaced, a changed poll loses its votes, new mentions and boosters are
 // notified, all in one transaction.
-func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, prevPoll, nextPoll *Poll, pollChanged bool, newMentions []domain.ID) error {
+//
+// media, when not nil, is the complete list of the status's attachments
+// after the edit (nil keeps them as they are).
+func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, prevPoll, nextPoll *Poll, pollChanged bool, newMentions []domain.ID, media *[]domain.ID) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM status_edits WHERE status_id = $1`, int64(prev.ID)).Scan(&n); err != nil {
@@ -176,6 +200,11 @@ func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, pre
 		}
 		if err := s.setMentionsAndTags(ctx, tx, next); err != nil {
 			return err
+		}
+		if media != nil {
+			if err := s.attachMedia(ctx, tx, next.ID, next.AccountID, *media); err != nil {
+				return err
+			}
 		}
 		if pollChanged {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM polls WHERE status_id = $1`, int64(next.ID)); err != nil {
@@ -203,7 +232,9 @@ func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, pre
 				return err
 			}
 		}
-		return nil
+		o := statusOutgoing("Update", next)
+		o.To = append(o.To, boosters...)
+		return s.federate(ctx, tx, o)
 	})
 }
 

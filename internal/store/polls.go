@@ -34,13 +34,28 @@ func (s *Store) Vote(ctx context.Context, account, status domain.ID, choices []i
 		if n > 0 {
 			return domain.Invalid("Validation failed: You have already voted on this poll")
 		}
+		var first domain.ID
 		for _, c := range choices {
+			id := s.IDs.Next()
+			if first == 0 {
+				first = id
+			}
 			if _, err := tx.ExecContext(ctx, `INSERT INTO poll_votes (id, status_id, account_id, choice, created_at) VALUES ($1, $2, $3, $4, $5)`,
-				int64(s.IDs.Next()), int64(status), int64(account), c, s.nowMs()); err != nil {
+				int64(id), int64(status), int64(account), c, s.nowMs()); err != nil {
 				return fmt.Errorf("vote: %w", err)
 			}
 		}
-		return nil
+		if s.Federator == nil {
+			return nil
+		}
+		// A vote on a remote poll is sent to the poll's author only (a
+		// local poll's tallies are simply read by whoever fetches it).
+		var author int64
+		if err := tx.QueryRowContext(ctx, `SELECT account_id FROM statuses WHERE id = $1`, int64(status)).Scan(&author); err != nil {
+			return notFound(err, "load poll status")
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Create", Object: "Vote", ActorID: account, StatusID: status, RowID: first,
+			Choices: choices, To: []domain.ID{domain.ID(author)}})
 	})
 }
 

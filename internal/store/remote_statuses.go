@@ -95,9 +95,13 @@ func fanOutRemote(ctx context.Context, q db.Querier, st *domain.Status) error {
 	if st.Visibility == domain.Direct {
 		readers = `SELECT m.account_id FROM mentions m JOIN users u ON u.account_id = m.account_id WHERE m.status_id = $1`
 	}
+	// Readers who block the author's domain get nothing: the home feed is
+	// filtered when written (see BlockDomain).
 	_, err := q.ExecContext(ctx, `INSERT INTO home_feed (account_id, status_id, author_id, origin_author_id)
 		SELECT r.account_id, $1, $2, $2 FROM (`+readers+`) r
-		WHERE TRUE ON CONFLICT DO NOTHING`, int64(st.ID), int64(st.AccountID))
+		WHERE NOT EXISTS (SELECT 1 FROM user_domain_blocks ub WHERE ub.account_id = r.account_id
+			AND ub.domain = (SELECT da.domain FROM accounts da WHERE da.id = $2))
+		ON CONFLICT DO NOTHING`, int64(st.ID), int64(st.AccountID))
 	if err != nil {
 		return fmt.Errorf("fan out remote status: %w", err)
 	}

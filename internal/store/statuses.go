@@ -87,6 +87,9 @@ type NewStatus struct {
 	Poll            *Poll
 	IdempotencyKey  string
 	NotifyFollowers bool // "status" notifications to followers who asked for them
+	// MediaIDs are the author's uploads to attach, in order; checked again
+	// in the transaction (own, unattached, at most four).
+	MediaIDs []domain.ID
 }
 
 // CreateStatus writes a new status with its mentions, tags, poll, counters,
@@ -123,6 +126,11 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 		if err := s.setMentionsAndTags(ctx, tx, st); err != nil {
 			return err
 		}
+		if len(n.MediaIDs) > 0 {
+			if err := s.attachMedia(ctx, tx, st.ID, st.AccountID, n.MediaIDs); err != nil {
+				return err
+			}
+		}
 		if n.Poll != nil {
 			n.Poll.StatusID = st.ID
 			if err := s.insertPoll(ctx, tx, n.Poll); err != nil {
@@ -149,7 +157,10 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 			}
 		}
 		id, created = st.ID, true
-		return nil
+		if st.Imported {
+			return nil // an imported post is history, not news (DESIGN.md)
+		}
+		return s.federate(ctx, tx, statusOutgoing("Create", st))
 	})
 	return id, created, err
 }
@@ -302,6 +313,19 @@ func (s *Store) insertPoll(ctx context.Context, q db.Querier, p *Poll) error {
 // undoes the counters they added, in one transaction.
 func (s *Store) DeleteStatus(ctx context.Context, st *domain.Status) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
+		// What the Delete (or Undo Announce) needs is gone once the rows
+		// are: compute it first.
+		if s.Federator != nil {
+			out, err := deleteOutgoing(ctx, tx, st)
+			if err != nil {
+				return err
+			}
+			if out.Type != "" {
+				if err := s.federate(ctx, tx, out); err != nil {
+					return err
+				}
+			}
+		}
 		boosts, err := scanIDs(tx.QueryContext(ctx, `SELECT id FROM statuses WHERE reblog_of_id = $1`, int64(st.ID)))
 		if err != nil {
 			return fmt.Errorf("find boosts: %w", err)
@@ -324,6 +348,16 @@ func (s *Store) DeleteStatus(ctx context.Context, st *domain.Status) error {
 				return fmt.Errorf("uncount boost: %w", err)
 			}
 		}
+		// Local uploads go back to their owner (delete-and-redraft reuses
+		// them; the orphan cleanup removes them otherwise); references to
+		// remote media go with the status.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM media_attachments WHERE status_id = $1 AND file_key = ''`, int64(st.ID)); err != nil {
+			return fmt.Errorf("delete remote media references: %w", err)
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE media_attachments SET status_id = NULL, position = 0, updated_at = $2 WHERE status_id = $1`,
+			int64(st.ID), s.nowMs()); err != nil {
+			return fmt.Errorf("detach media: %w", err)
+		}
 		return deleteStatusRow(ctx, tx, st.ID)
 	})
 }
@@ -342,4 +376,56 @@ func deleteStatusRow(ctx context.Context, q db.Querier, id domain.ID) error {
 		}
 	}
 	return nil
+}
+
+// statusOutgoing is the delivery of a status's Create or Update: to the
+// author's followers unless direct, to the mentioned accounts and to the
+// author of the status replied to.
+func statusOutgoing(typ string, st *domain.Status) Outgoing {
+	o := Outgoing{Type: typ, ActorID: st.AccountID, StatusID: st.ID, Followers: st.Visibility != domain.Direct}
+	o.To = append(o.To, st.MentionedAccountIDs...)
+	if st.InReplyToAccountID != 0 && st.Visibility != domain.Direct {
+		o.To = append(o.To, st.InReplyToAccountID)
+	}
+	return o
+}
+
+// deleteOutgoing is the delivery of a status's deletion, computed before
+// the rows go: a boost's is an Undo of its Announce (to the booster's
+// followers and the boosted status's author); a status's is a Delete with
+// a Tombstone to the followers unless direct, to the accounts it mentioned,
+// to the author of the status replied to and to the accounts that boosted
+// it. A remote author's deletion is not ours to send (zero Outgoing).
+func deleteOutgoing(ctx context.Context, q db.Querier, st *domain.Status) (Outgoing, error) {
+	actor, err := localActorURI(ctx, q, st.AccountID)
+	if err != nil || actor == "" {
+		return Outgoing{}, err
+	}
+	uri := st.URI
+	if uri == "" {
+		uri = actor + "/statuses/" + st.ID.String()
+	}
+	if st.ReblogOfID != 0 {
+		var origURI string
+		var origAuthor int64
+		err := q.QueryRowContext(ctx, `SELECT uri, account_id FROM statuses WHERE id = $1`, int64(st.ReblogOfID)).Scan(&origURI, &origAuthor)
+		if err != nil {
+			return Outgoing{}, notFound(err, "load boosted status")
+		}
+		if !strings.HasSuffix(uri, "/activity") {
+			uri += "/activity"
+		}
+		return Outgoing{Type: "Undo", Object: "Announce", ActorID: st.AccountID, StatusID: st.ID, ActivityURI: uri,
+			ObjectURI: origURI, Followers: true, To: []domain.ID{domain.ID(origAuthor)}}, nil
+	}
+	to, err := scanIDs(q.QueryContext(ctx, `SELECT account_id FROM mentions WHERE status_id = $1
+		UNION SELECT account_id FROM statuses WHERE reblog_of_id = $1`, int64(st.ID)))
+	if err != nil {
+		return Outgoing{}, fmt.Errorf("find the audience of a deletion: %w", err)
+	}
+	if st.InReplyToAccountID != 0 && st.Visibility != domain.Direct {
+		to = append(to, st.InReplyToAccountID)
+	}
+	return Outgoing{Type: "Delete", ActorID: st.AccountID, StatusID: st.ID, ObjectURI: uri, Visibility: st.Visibility,
+		Followers: st.Visibility != domain.Direct, To: to}, nil
 }
