@@ -73,7 +73,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		st.Events = a.Stream // one node: events go straight to the hub; PostgreSQL uses NOTIFY
 	}
 	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
-	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q}
+	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q, MediaURL: a.Media.URL}
 	a.API.Resolver = a.Fed
 	st.Federator = a.Fed
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}

@@ -32,6 +32,9 @@ type Handler struct {
 	Client *httpclient.Client
 	// Now is the clock; time.Now when nil.
 	Now func() time.Time
+	// MediaURL is the public URL of a stored media file (the media
+	// service's); nil leaves local attachments out of federated notes.
+	MediaURL func(key string) string
 
 	once         sync.Once
 	registerOnce sync.Once

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -19,7 +20,6 @@ import (
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/domain"
-	"github.com/agora-social/agora/internal/federation"
 	"github.com/agora-social/agora/internal/httpsig"
 	"github.com/agora-social/agora/internal/storetest"
 )
@@ -41,7 +41,22 @@ func each(t *testing.T, fn func(t *testing.T, s *server)) {
 
 func start(t *testing.T, dialect db.Dialect, env ...string) *server {
 	t.Helper()
+	return startOn(t, "127.0.0.1", dialect, env...)
+}
+
+// startOn is start listening on another loopback address (127.0.0.2 makes
+// a second host, as two servers on the fediverse are).
+func startOn(t *testing.T, ip string, dialect db.Dialect, env ...string) *server {
+	t.Helper()
 	ts := httptest.NewUnstartedServer(nil)
+	if ip != "127.0.0.1" {
+		l, err := net.Listen("tcp", ip+":0")
+		if err != nil {
+			t.Fatalf("listen on %s: %v", ip, err)
+		}
+		ts.Listener.Close()
+		ts.Listener = l
+	}
 	vars := map[string]string{
 		"AGORA_URL":                     "http://" + ts.Listener.Addr().String(),
 		"AGORA_DATA":                    t.TempDir(),
@@ -70,10 +85,6 @@ func start(t *testing.T, dialect db.Dialect, env ...string) *server {
 	}
 	s := &server{Server: ts, App: a}
 	a.Fed.Now = func() time.Time { return time.Now().Add(time.Duration(s.offset.Load())) }
-	// What app.Start will do once the lead wires it: the inbox processor and
-	// the API's resolver.
-	a.Fed.RegisterWorkers(federation.NewProcessor(a.Fed).Process)
-	a.API.Resolver = a.Fed
 	if err := a.Start(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -50,7 +50,13 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
 		writeAP(w, http.StatusOK, ann)
 		return
 	}
-	note := activitypub.NewNote(actorURI, followersURI, &it.Status, it.InReplyToURI)
+	// The same Note as was delivered: mentions, hashtags, poll, media.
+	note, err := h.statusNote(r.Context(), a, &it.Status)
+	if err != nil {
+		h.Log.Error("render status", "id", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "An internal error occurred")
+		return
+	}
 	if activity {
 		c := activitypub.NewCreate(actorURI, note)
 		c.Context = activitypub.NoteContext

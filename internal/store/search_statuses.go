@@ -21,10 +21,10 @@ type StatusSearch struct {
 	From    domain.ID // only this author; 0 for anyone
 	// Tri-state filters: nil for "either".
 	HasPoll, HasMedia, IsReply, IsSensitive *bool
-	Language                      string // "" for any
-	Before, After                 int64  // created_at bounds in ms (exclusive before, inclusive after); 0 for none
-	Scope                         string // "" (all), "library" (own and interacted) or "public" (the public index)
-	Limit, Offset                 int
+	Language                                string // "" for any
+	Before, After                           int64  // created_at bounds in ms (exclusive before, inclusive after); 0 for none
+	Scope                                   string // "" (all), "library" (own and interacted) or "public" (the public index)
+	Limit, Offset                           int
 }
 
 // RankWindow is how many of the newest matches are ranked by relevance.
