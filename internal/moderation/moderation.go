@@ -14,6 +14,7 @@ import (
 
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/mail"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -45,6 +46,9 @@ type Service struct {
 	Log        *slog.Logger
 	BaseURL    string // for links in logged e-mails
 	AppealDays int    // appeal window, never below MinAppealDays
+	// Mail sends messages to notifiers without an account; nil logs their
+	// links instead.
+	Mail mail.Sender
 }
 
 // New returns the service; the appeal window comes from AGORA_APPEAL_DAYS

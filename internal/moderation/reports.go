@@ -2,7 +2,8 @@ package moderation
 
 import (
 	"context"
-	"net/mail"
+	"github.com/agora-social/agora/internal/mail"
+	netmail "net/mail"
 	"net/url"
 	"slices"
 	"strings"
@@ -168,7 +169,7 @@ func (s *Service) legalNotice(r *store.Report, in ReportInput) error {
 		return domain.Invalid("notifier_name: at most %d characters", MaxNotifierNameLen)
 	}
 	if r.NotifierEmail != "" {
-		if a, err := mail.ParseAddress(r.NotifierEmail); err != nil || a.Address != r.NotifierEmail || len(r.NotifierEmail) > MaxNotifierEmailLen {
+		if a, err := netmail.ParseAddress(r.NotifierEmail); err != nil || a.Address != r.NotifierEmail || len(r.NotifierEmail) > MaxNotifierEmailLen {
 			return domain.Invalid("notifier_email: not a valid e-mail address")
 		}
 	}
@@ -190,14 +191,28 @@ func (s *Service) legalNotice(r *store.Report, in ReportInput) error {
 	return nil
 }
 
-// mail stands in for e-mail until SMTP exists: it logs the link the
-// message would carry, without the address.
+// mail tells a notifier without an account about their notice: through
+// the Mail sender in the background (a slow SMTP server must not hold the
+// request), or, without one, a log line with the link only (never the
+// address).
 func (s *Service) mail(to, subject, path string) {
-	domainPart := to
-	if i := strings.LastIndex(to, "@"); i >= 0 {
-		domainPart = to[i+1:]
+	if s.Mail == nil {
+		domainPart := to
+		if i := strings.LastIndex(to, "@"); i >= 0 {
+			domainPart = to[i+1:]
+		}
+		s.Log.Info("moderation e-mail (no SMTP configured)", "to_domain", domainPart, "subject", subject, "link", s.BaseURL+path)
+		return
 	}
-	s.Log.Info("moderation e-mail (no SMTP configured)", "to_domain", domainPart, "subject", subject, "link", s.BaseURL+path)
+	m := mail.Message{To: to, Subject: subject, Link: s.BaseURL + path,
+		Text: subject + ".\n\nFollow your notice here: " + s.BaseURL + path + "\n"}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), mail.Timeout)
+		defer cancel()
+		if err := s.Mail.Send(ctx, m); err != nil {
+			s.Log.Warn("moderation e-mail not sent", "subject", subject, "err", err)
+		}
+	}()
 }
 
 // OwnReport loads a report its reporter filed (404 for anyone else).

@@ -2,6 +2,7 @@ package mastodon
 
 import (
 	"context"
+	"github.com/agora-social/agora/internal/mail"
 	"net/http"
 
 	"github.com/agora-social/agora/internal/api/rest"
@@ -11,7 +12,11 @@ import (
 )
 
 // mod is the moderation service (stateless, so built on demand).
-func (a *API) mod() *moderation.Service { return moderation.New(a.Store, a.Log, a.Cfg.URL) }
+func (a *API) mod() *moderation.Service {
+	svc := moderation.New(a.Store, a.Log, a.Cfg.URL)
+	svc.Mail = mail.New(a.Cfg.Mail, a.Log)
+	return svc
+}
 
 // Report is Mastodon's Report entity (what the reporter sees).
 type Report struct {
