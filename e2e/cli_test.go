@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -122,5 +123,23 @@ func TestApproveCLI(t *testing.T) {
 	}
 	if _, err := s.adminErr("invite", "--username", "dana", "--max-uses", "500"); err == nil {
 		t.Errorf("an invite with 500 uses was accepted")
+	}
+
+	// A lost password: the operator prints a reset link that opens the form.
+	reset := s.admin(t, "reset-password", "--username", "dana")
+	if !strings.HasPrefix(reset, s.URL+"/auth/password/edit?token=") {
+		t.Fatalf("reset-password printed %q", reset)
+	}
+	res, err := http.Get(reset)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 200 || !strings.Contains(string(page), `type="password"`) {
+		t.Errorf("reset page: %d\n%s", res.StatusCode, page)
+	}
+	if _, err := s.adminErr("reset-password", "--username", "nobody"); err == nil {
+		t.Errorf("a reset link for an unknown user was printed")
 	}
 }

@@ -14,12 +14,13 @@ import (
 	"github.com/agora-social/agora/internal/auth"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/web"
 )
 
 func admin(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("admin: give a subcommand: create-user, token, approve or invite")
+		return errors.New("admin: give a subcommand: create-user, token, approve, invite or reset-password")
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -35,8 +36,10 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 		return approveUser(ctx, cfg, log, args[1:], stdout, stderr)
 	case "invite":
 		return createInvite(ctx, cfg, log, args[1:], stdout, stderr)
+	case "reset-password":
+		return resetPassword(ctx, cfg, log, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token, approve or invite)", args[0])
+	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token, approve, invite or reset-password)", args[0])
 }
 
 func createUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
@@ -173,5 +176,37 @@ func createInvite(ctx context.Context, cfg *config.Config, log *slog.Logger, arg
 		return fmt.Errorf("invite: %w", err)
 	}
 	fmt.Fprintln(stdout, a.Accounts.InviteURL(inv))
+	return nil
+}
+
+// resetPassword prints a one-hour, single-use link with which a locked-out
+// user chooses a new password (the same link the web UI mails).
+func resetPassword(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin reset-password", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "the local user who lost their password")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return errors.New("reset-password: --username is required")
+	}
+	a, err := app.Open(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	u, err := a.Store.UserByUsername(ctx, *username)
+	if err != nil {
+		if domain.KindOf(err) == domain.KindNotFound {
+			return fmt.Errorf("reset-password: no local user %q", *username)
+		}
+		return err
+	}
+	tok := auth.NewSecret(web.ResetTokenBytes)
+	if err := a.Store.CreatePasswordReset(ctx, u.ID, auth.HashSecret(tok), a.Store.Now().Add(web.ResetTokenLifetime)); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, cfg.URL+"/auth/password/edit?token="+tok)
 	return nil
 }
