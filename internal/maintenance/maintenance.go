@@ -37,7 +37,7 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 	if err != nil {
 		return err
 	}
-	w.log.Debug("cleanup", "codes", r.Codes, "sessions", r.Sessions, "idempotency_keys", r.IdempotencyKeys, "mutes", r.Mutes, "feed_entries", r.FeedEntries)
+	w.log.Debug("cleanup", "codes", r.Codes, "sessions", r.Sessions, "idempotency_keys", r.IdempotencyKeys, "mutes", r.Mutes, "feed_entries", r.FeedEntries, "inbox_activities", r.InboxActivities)
 	// Keep SQLite's planner statistics fresh (PRAGMA optimize analyzes only
 	// what changed enough); a no-op on PostgreSQL, where autovacuum does it.
 	return w.store.DB.Analyze(ctx, true)

@@ -11,7 +11,14 @@ import (
 type CleanupResult struct {
 	Codes, Sessions, IdempotencyKeys, Mutes int64
 	FeedEntries                             int64 // home feed entries beyond HomeFeedSize
+	InboxActivities                         int64 // processed activities older than InboxRetention
 }
+
+// InboxRetention is how long a processed inbox activity is kept (for
+// dropping duplicates and for debugging). Signatures older than the
+// allowed Date skew are refused anyway, so a replayed request cannot bring
+// a pruned activity back.
+const InboxRetention = 7 * 24 * time.Hour
 
 // HomeFeedSize is how many entries a home feed keeps, as Mastodon's 800:
 // older posts stay on their authors' profiles, in search and in lists.
@@ -25,7 +32,8 @@ const trimBatch = 200
 const IdempotencyWindow = time.Hour
 
 // Cleanup removes expired authorization codes, web sessions, idempotency
-// keys and mutes.
+// keys and mutes, processed inbox activities past their retention, and
+// trims home feeds.
 func (s *Store) Cleanup(ctx context.Context) (CleanupResult, error) {
 	var r CleanupResult
 	now := s.nowMs()
@@ -38,6 +46,7 @@ func (s *Store) Cleanup(ctx context.Context) (CleanupResult, error) {
 		{&r.Sessions, `DELETE FROM web_sessions WHERE expires_at < $1`, now},
 		{&r.IdempotencyKeys, `DELETE FROM idempotency_keys WHERE created_at < $1`, now - IdempotencyWindow.Milliseconds()},
 		{&r.Mutes, `DELETE FROM mutes WHERE expires_at IS NOT NULL AND expires_at < $1`, now},
+		{&r.InboxActivities, `DELETE FROM inbox_activities WHERE processed_at IS NOT NULL AND received_at < $1`, now - InboxRetention.Milliseconds()},
 	}
 	for _, st := range steps {
 		res, err := s.DB.W.ExecContext(ctx, st.sql, st.arg)

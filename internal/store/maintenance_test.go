@@ -54,3 +54,30 @@ func TestTrimHomeFeeds(t *testing.T) {
 		}
 	})
 }
+
+// TestCleanupPrunesInbox keeps recent and unprocessed inbox activities.
+func TestCleanupPrunesInbox(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		st := store.New(d, time.Now)
+		now := time.Now().UnixMilli()
+		old := now - store.InboxRetention.Milliseconds() - 1000
+		for i, row := range []struct {
+			received  int64
+			processed any
+		}{{old, old}, {old, nil}, {now, now}} {
+			if _, err := d.W.ExecContext(ctx, `INSERT INTO inbox_activities (id, activity_id, type, actor_uri, key_id, body, received_at, processed_at)
+				VALUES ($1, $2, 'Create', 'https://x.example/a', 'k', '{}', $3, $4)`, i+1, fmt.Sprint("https://x.example/", i), row.received, row.processed); err != nil {
+				t.Fatal(err)
+			}
+		}
+		r, err := st.Cleanup(ctx)
+		if err != nil || r.InboxActivities != 1 {
+			t.Fatalf("Cleanup = %+v, %v; want one inbox activity pruned", r, err)
+		}
+		var n int
+		if err := d.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM inbox_activities`).Scan(&n); err != nil || n != 2 {
+			t.Errorf("left %d, %v; want 2", n, err)
+		}
+	})
+}
