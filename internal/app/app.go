@@ -12,9 +12,11 @@ import (
 	"github.com/agora-social/agora/internal/api/mastodon"
 	"github.com/agora-social/agora/internal/api/oauth"
 	"github.com/agora-social/agora/internal/api/wellknown"
+	"github.com/agora-social/agora/internal/cards"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/federation"
+	"github.com/agora-social/agora/internal/httpclient"
 	"github.com/agora-social/agora/internal/jobs"
 	"github.com/agora-social/agora/internal/maintenance"
 	"github.com/agora-social/agora/internal/media"
@@ -102,6 +104,8 @@ func (a *App) Start(ctx context.Context) error {
 	maintenance.Register(a.Jobs, a.Store, a.Log)
 	media.Register(a.Jobs, a.Media, a.Log)
 	notes.Register(a.Jobs, notes.New(a.Store, statuses.New(a.Cfg, a.Store), a.Log))
+	cards.Register(a.Jobs, &cards.Service{Store: a.Store, Log: a.Log, Client: httpclient.New(httpclient.Config{
+		AllowPrivate: a.Cfg.AllowPrivate, UserAgent: httpclient.UserAgent(Version, a.Cfg.URL)})})
 	statuses.Register(a.Jobs, statuses.New(a.Cfg, a.Store), a.Log)
 	var sub *moderation.Submitter
 	if a.Cfg.TDBURL != "" {

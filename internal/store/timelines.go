@@ -89,7 +89,11 @@ func viewerFilter(col string, viewer, now int) string {
 // PublicFilter selects the public timeline's scope.
 type PublicFilter struct {
 	Local, Remote bool
+	OnlyMedia     bool // only statuses with media attachments
 }
+
+// withMedia keeps statuses (alias s) that have media attachments.
+const withMedia = ` AND EXISTS (SELECT 1 FROM media_attachments ma WHERE ma.status_id = s.id)`
 
 // PublicTimelineSQL returns the public timeline's query for the engine
 // (exported for the query-plan test). The partial indexes statuses_public
@@ -112,6 +116,9 @@ func PublicTimelineSQL(d db.Dialect, f PublicFilter) string {
 	case f.Remote:
 		q += ` AND s.local = FALSE`
 	}
+	if f.OnlyMedia {
+		q += withMedia
+	}
 	return q
 }
 
@@ -133,6 +140,7 @@ type TagFilter struct {
 	Tag            string
 	Any, All, None []string
 	Local          bool
+	OnlyMedia      bool
 }
 
 // TagTimeline returns public statuses with the filter's tags.
@@ -159,6 +167,9 @@ func (s *Store) TagTimeline(ctx context.Context, viewer domain.ID, f TagFilter, 
 	if f.Local {
 		q += ` AND s.local = TRUE`
 	}
+	if f.OnlyMedia {
+		q += withMedia
+	}
 	if viewer != 0 {
 		args = append(args, int64(viewer), s.nowMs())
 		q += viewerFilter("s.account_id", len(args)-1, len(args))
@@ -169,6 +180,7 @@ func (s *Store) TagTimeline(ctx context.Context, viewer domain.ID, f TagFilter, 
 // AccountFilter holds the options of an account's statuses list.
 type AccountFilter struct {
 	Pinned, ExcludeReplies, ExcludeReblogs bool
+	OnlyMedia                              bool
 	Tagged                                 string
 	// SeesPrivate: the viewer follows the author; Self: the viewer is the author.
 	SeesPrivate, Self bool
@@ -194,6 +206,9 @@ func (s *Store) AccountStatuses(ctx context.Context, account domain.ID, f Accoun
 	}
 	if f.Pinned {
 		q += ` AND s.id IN (SELECT status_id FROM pins WHERE account_id = $1)`
+	}
+	if f.OnlyMedia {
+		q += withMedia
 	}
 	if f.Tagged != "" {
 		args = append(args, strings.ToLower(f.Tagged))

@@ -22,6 +22,7 @@ func (a *API) registerTimelines(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/timelines/home", a.endpoint(userOnly, "read:statuses", a.homeTimeline))
 	mux.HandleFunc("GET /api/v1/timelines/public", a.endpoint(anyone, "read:statuses", a.publicTimeline))
 	mux.HandleFunc("GET /api/v1/timelines/tag/{hashtag}", a.endpoint(anyone, "read:statuses", a.tagTimeline))
+	mux.HandleFunc("GET /api/v1/timelines/link", a.endpoint(anyone, "read:statuses", a.linkTimeline))
 	mux.HandleFunc("GET /api/v1/accounts/{id}/statuses", a.endpoint(anyone, "read:statuses", a.accountStatuses))
 	mux.HandleFunc("GET /api/v1/favourites", a.endpoint(userOnly, "read:favourites", a.favourites))
 	mux.HandleFunc("GET /api/v1/bookmarks", a.endpoint(userOnly, "read:bookmarks", a.bookmarks))
@@ -93,11 +94,7 @@ func (a *API) publicTimeline(w http.ResponseWriter, r *http.Request, v *Viewer) 
 	if err != nil {
 		return err
 	}
-	if b[2] { // no media yet: nothing has any
-		rest.OK(w, []any{})
-		return nil
-	}
-	items, err := a.statusService().Public(r.Context(), v.AccountID(), store.PublicFilter{Local: b[0], Remote: b[1]}, pg)
+	items, err := a.statusService().Public(r.Context(), v.AccountID(), store.PublicFilter{Local: b[0], Remote: b[1], OnlyMedia: b[2]}, pg)
 	if err != nil {
 		return err
 	}
@@ -143,11 +140,7 @@ func (a *API) tagTimeline(w http.ResponseWriter, r *http.Request, v *Viewer) err
 	if err != nil {
 		return err
 	}
-	if b[1] {
-		rest.OK(w, []any{})
-		return nil
-	}
-	f.Local = b[0]
+	f.Local, f.OnlyMedia = b[0], b[1]
 	items, err := a.statusService().Tag(r.Context(), v.AccountID(), f, pg)
 	if err != nil {
 		return err
@@ -168,7 +161,7 @@ func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request, v *Viewer)
 	if err != nil {
 		return err
 	}
-	f := store.AccountFilter{Pinned: b[0], ExcludeReplies: b[1], ExcludeReblogs: b[2]}
+	f := store.AccountFilter{Pinned: b[0], ExcludeReplies: b[1], ExcludeReblogs: b[2], OnlyMedia: b[3]}
 	if t := p.String("tagged"); t != "" {
 		tags, err := tagNames("tagged", []string{t})
 		if err != nil {
@@ -179,9 +172,6 @@ func (a *API) accountStatuses(w http.ResponseWriter, r *http.Request, v *Viewer)
 	items, err := a.statusService().AccountStatuses(r.Context(), v.AccountID(), id, f, pg)
 	if err != nil {
 		return err
-	}
-	if b[3] {
-		items = nil
 	}
 	return a.writeTimeline(w, r, v, items, "account")
 }
@@ -209,3 +199,32 @@ func (a *API) bookmarks(w http.ResponseWriter, r *http.Request, v *Viewer) error
 	}
 	return a.writeTimeline(w, r, v, items, "")
 }
+
+// linkTimeline lists the public posts sharing a link (Mastodon 4.3's
+// timelines/link, ?url=): those whose preview card is that URL's.
+func (a *API) linkTimeline(w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	p, pg, err := timelinePage(r)
+	if err != nil {
+		return err
+	}
+	u := p.String("url")
+	if u == "" || len(u) > MaxLinkURLLen {
+		return domain.Invalid("url: give the link, at most %d bytes", MaxLinkURLLen)
+	}
+	card, err := a.Store.CardByURL(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	if card == nil {
+		rest.OK(w, []any{})
+		return nil
+	}
+	items, err := a.Store.LinkTimeline(r.Context(), card.ID, pg)
+	if err != nil {
+		return err
+	}
+	return a.writeTimeline(w, r, v, items, "public")
+}
+
+// MaxLinkURLLen bounds the url of the link timeline.
+const MaxLinkURLLen = 2048
