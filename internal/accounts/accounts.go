@@ -101,6 +101,15 @@ func (svc *Service) Register(ctx context.Context, s SignUp) (*domain.User, *doma
 		return nil, nil, store.ErrInvalidInvite
 	}
 	approved := s.ByAdmin || svc.Cfg.Registrations != "approval" || s.InviteCode != ""
+	if !s.ByAdmin {
+		ok, err := svc.signUpAllowed(ctx, s.Email, s.IP)
+		if err != nil {
+			return nil, nil, err
+		}
+		if !ok {
+			approved = false
+		}
+	}
 	return svc.Store.CreateLocalUser(ctx, store.NewLocalUser{
 		Username:     s.Username,
 		Email:        s.Email,
@@ -171,3 +180,29 @@ func (svc *Service) Login(ctx context.Context, login, password string) (*domain.
 }
 
 var dummyHash, _ = auth.HashPassword("not a real password")
+
+// signUpAllowed applies the admins' e-mail domain and IP blocks to a
+// sign-up: a refusal is an error; false means the sign-up needs approval.
+func (svc *Service) signUpAllowed(ctx context.Context, email, ip string) (bool, error) {
+	blocked, err := svc.Store.EmailDomainBlocked(ctx, email)
+	if err != nil {
+		return false, err
+	}
+	if blocked {
+		return false, domain.Invalid("email: sign-ups with this e-mail provider are not allowed")
+	}
+	if ip == "" {
+		return true, nil
+	}
+	rules, err := svc.Store.IPBlocks(ctx, true, 10000)
+	if err != nil {
+		return false, err
+	}
+	switch store.IPSeverity(rules, ip) {
+	case store.IPSignUpBlock, store.IPNoAccess:
+		return false, domain.Forbidden("Sign-ups from your network are not allowed on this server")
+	case store.IPSignUpApproval:
+		return false, nil
+	}
+	return true, nil
+}

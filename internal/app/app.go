@@ -89,7 +89,9 @@ func (a *App) Handler() http.Handler {
 		defer cancel()
 		return a.DB.W.PingContext(ctx)
 	}
-	return server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.API.Moderation(), a.OAuth, a.Fed, a.Web, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
+	h := server.New(a.Log, a.Metrics, a.Cfg.MetricsToken, ready, a.API, a.API.Moderation(), a.OAuth, a.Fed, a.Web, &wellknown.Handler{Cfg: a.Cfg, Store: a.Store, Version: Version})
+	rules := &moderation.IPRules{Store: a.Store}
+	return server.DenyIPs(h, func(r *http.Request) bool { return rules.NoAccess(r.Context(), mastodon.ClientIP(r)) })
 }
 
 // Close releases the database.

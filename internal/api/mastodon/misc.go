@@ -23,6 +23,7 @@ func (a *API) registerMisc(mux *http.ServeMux) {
 	a.registerDomainBlocks(mux)
 	a.registerInvites(mux)
 	a.registerCommunityNotes(mux)
+	a.registerSignUpBlocks(mux)
 	for _, m := range []string{"GET", "POST", "PUT", "DELETE"} {
 		mux.HandleFunc(m+" /api/v1/push/subscription", a.endpoint(userOnly, "push", a.noPush))
 	}
