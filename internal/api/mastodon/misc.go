@@ -11,8 +11,7 @@ import (
 // announcements, trends, suggestions, the directory, domain blocks (server
 // and personal) and push subscriptions.
 func (a *API) registerMisc(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/announcements", a.endpoint(userOnly, "read", a.emptyList))
-	mux.HandleFunc("POST /api/v1/announcements/{id}/dismiss", a.endpoint(userOnly, "write:accounts", a.notFound))
+	a.registerPolicies(mux)
 	for _, p := range []string{"/api/v1/trends", "/api/v1/trends/tags", "/api/v1/trends/statuses", "/api/v1/trends/links"} {
 		mux.HandleFunc("GET "+p, a.endpoint(anyone, "", a.emptyList))
 	}
@@ -32,11 +31,6 @@ func (a *API) registerMisc(mux *http.ServeMux) {
 func (a *API) emptyList(w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	rest.OK(w, []any{})
 	return nil
-}
-
-// notFound answers for things that cannot exist yet (announcements).
-func (a *API) notFound(w http.ResponseWriter, r *http.Request, v *Viewer) error {
-	return domain.NotFound()
 }
 
 // noPush answers push subscription calls: agora does not send Web Push, and
