@@ -66,7 +66,9 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 		d.Close()
 		return nil, err
 	}
-	a.Media = &media.Service{Cfg: cfg, Store: st, Storage: storage, Log: log}
+	// One guarded client for what agora fetches besides federation.
+	client := httpclient.New(httpclient.Config{AllowPrivate: cfg.AllowPrivate, UserAgent: httpclient.UserAgent(Version, cfg.URL)})
+	a.Media = &media.Service{Cfg: cfg, Store: st, Storage: storage, Log: log, Client: client}
 	a.API = mastodon.New(cfg, log, st, a.Accounts)
 	a.API.Media = a.Media
 	a.Stream = streaming.New(a.API, st, log)
@@ -106,8 +108,7 @@ func (a *App) Start(ctx context.Context) error {
 	maintenance.Register(a.Jobs, a.Store, a.Log)
 	media.Register(a.Jobs, a.Media, a.Log)
 	notes.Register(a.Jobs, notes.New(a.Store, statuses.New(a.Cfg, a.Store), a.Log))
-	cards.Register(a.Jobs, &cards.Service{Store: a.Store, Log: a.Log, Client: httpclient.New(httpclient.Config{
-		AllowPrivate: a.Cfg.AllowPrivate, UserAgent: httpclient.UserAgent(Version, a.Cfg.URL)})})
+	cards.Register(a.Jobs, &cards.Service{Store: a.Store, Log: a.Log, Client: a.Media.Client})
 	statuses.Register(a.Jobs, statuses.New(a.Cfg, a.Store), a.Log)
 	var sub *moderation.Submitter
 	if a.Cfg.TDBURL != "" {

@@ -32,11 +32,50 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 	if n > 0 {
 		w.log.Info("removed orphaned media uploads", "count", n)
 	}
+	if err != nil {
+		return err
+	}
+	n, err = w.svc.ExpireRemoteCache(ctx)
+	if n > 0 {
+		w.log.Info("removed expired copies of remote media", "count", n)
+	}
 	return err
 }
 
-// Register adds the media workers and schedules the orphan cleanup hourly.
+// RemoteArgs is the periodic job copying remote images.
+type RemoteArgs struct{}
+
+// Kind names the job in the queue.
+func (RemoteArgs) Kind() string { return "media.remote" }
+
+// InsertOpts keeps one run per period across nodes.
+func (RemoteArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{UniqueOpts: river.UniqueOpts{ByPeriod: time.Minute}}
+}
+
+type remoteWorker struct {
+	river.WorkerDefaults[RemoteArgs]
+	svc *Service
+}
+
+// Work copies batches until the backlog is done.
+func (w *remoteWorker) Work(ctx context.Context, _ *river.Job[RemoteArgs]) error {
+	for {
+		n, err := w.svc.CacheRemote(ctx)
+		if err != nil || n < RemoteBatch {
+			return err
+		}
+	}
+}
+
+// Timeout lets a run copy a backlog.
+func (w *remoteWorker) Timeout(*river.Job[RemoteArgs]) time.Duration { return 10 * time.Minute }
+
+// Register adds the media workers: the orphan cleanup and the expiry of
+// remote copies hourly, the copying of remote images every minute.
 func Register(q *jobs.Queue, svc *Service, log *slog.Logger) {
 	river.AddWorker(q.Workers(), &cleanupWorker{svc: svc, log: log})
 	q.AddPeriodic(time.Hour, CleanupArgs{})
+	river.AddWorker(q.Workers(), &remoteWorker{svc: svc})
+	q.AddPeriodic(time.Minute, RemoteArgs{})
 }

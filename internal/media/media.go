@@ -16,6 +16,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"github.com/agora-social/agora/internal/httpclient"
 	"io"
 	"log/slog"
 	"mime"
@@ -74,6 +75,8 @@ type Service struct {
 	Store   *store.Store
 	Storage Storage
 	Log     *slog.Logger
+	// Client fetches remote media (the guarded client); nil fetches none.
+	Client *httpclient.Client
 }
 
 // File is an uploaded file: its bytes as the client sent them, with the
