@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/agora-social/agora/internal/api/mastodon"
 	"github.com/agora-social/agora/internal/api/rest"
 )
 
@@ -40,7 +41,13 @@ func (h *Hub) serveSSE(w http.ResponseWriter, r *http.Request, path string) {
 			name += ":media"
 		}
 	}
-	v, err := h.API.AuthenticateToken(r.Context(), token(r))
+	var v *mastodon.Viewer
+	var err error
+	if t := token(r); t != "" {
+		v, err = h.API.AuthenticateToken(r.Context(), t)
+	} else {
+		v, err = h.API.AuthenticateSession(r.Context(), r)
+	}
 	if err != nil {
 		authError(w, err)
 		return

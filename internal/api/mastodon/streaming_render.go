@@ -32,6 +32,46 @@ func (a *API) AuthenticateToken(ctx context.Context, token string) (*Viewer, err
 	return &Viewer{Token: t, User: u, Account: acct}, nil
 }
 
+// AuthenticateSession authenticates a browser's server-sent events stream
+// by its web session cookie, so that agora's own web UI can stream without
+// a token. Only same-origin requests count (Sec-Fetch-Site, else Origin):
+// another site cannot read a member's stream through their cookie. The
+// viewer gets the read scope only.
+func (a *API) AuthenticateSession(ctx context.Context, r *http.Request) (*Viewer, error) {
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" && site != "same-origin" {
+		return nil, domain.E(domain.KindUnauthorized, "Missing access token")
+	}
+	if origin := r.Header.Get("Origin"); origin != "" && origin != a.Cfg.URL {
+		return nil, domain.E(domain.KindUnauthorized, "Missing access token")
+	}
+	c, err := r.Cookie(auth.SessionCookie)
+	if err != nil || c.Value == "" || len(c.Value) > 100 {
+		return nil, domain.E(domain.KindUnauthorized, "Missing access token")
+	}
+	ws, err := a.Store.Session(ctx, auth.HashSecret(c.Value))
+	if err != nil {
+		if domain.KindOf(err) == domain.KindNotFound {
+			return nil, domain.E(domain.KindUnauthorized, "Invalid session")
+		}
+		return nil, err
+	}
+	u, err := a.Store.User(ctx, ws.UserID)
+	if err != nil {
+		return nil, err
+	}
+	if u.Disabled || !u.Approved {
+		return nil, domain.E(domain.KindUnauthorized, "Your login is currently disabled")
+	}
+	acct, err := a.Store.Account(ctx, u.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	if acct.SuspendedAt != nil {
+		return nil, domain.E(domain.KindForbidden, "Your account is suspended")
+	}
+	return &Viewer{Token: &domain.Token{UserID: u.ID, Scopes: domain.Scopes{"read"}}, User: u, Account: acct}, nil
+}
+
 // StreamStatus renders status id for v as a timeline page would, in
 // filterContext ("home", "public"): nil when v may not see it or a filter
 // with the hide action matches it; a warning filter fills "filtered".
