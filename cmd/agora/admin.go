@@ -85,24 +85,14 @@ func issueToken(ctx context.Context, cfg *config.Config, log *slog.Logger, args 
 	if !ok {
 		return fmt.Errorf("token: %q has an unknown scope", *scopes)
 	}
-	a, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	u, err := a.Store.UserByUsername(ctx, *username)
-	if err != nil {
-		if domain.KindOf(err) == domain.KindNotFound {
-			return fmt.Errorf("token: no local user %q", *username)
+	return withUser(ctx, cfg, log, "token", *username, func(a *app.App, u *domain.User) error {
+		tok := auth.NewSecret(32)
+		if err := a.Store.CreateToken(ctx, auth.HashSecret(tok), &domain.Token{UserID: u.ID, Scopes: sc}); err != nil {
+			return err
 		}
-		return err
-	}
-	tok := auth.NewSecret(32)
-	if err := a.Store.CreateToken(ctx, auth.HashSecret(tok), &domain.Token{UserID: u.ID, Scopes: sc}); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, tok)
-	return nil
+		fmt.Fprintln(stdout, tok)
+		return nil
+	})
 }
 
 // approveUser approves an account that signed up while registrations
@@ -117,27 +107,17 @@ func approveUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 	if *username == "" {
 		return errors.New("approve: --username is required")
 	}
-	a, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	u, err := a.Store.UserByUsername(ctx, *username)
-	if err != nil {
-		if domain.KindOf(err) == domain.KindNotFound {
-			return fmt.Errorf("approve: no local user %q", *username)
+	return withUser(ctx, cfg, log, "approve", *username, func(a *app.App, u *domain.User) error {
+		if u.Approved {
+			fmt.Fprintf(stdout, "@%s was already approved\n", *username)
+			return nil
 		}
-		return err
-	}
-	if u.Approved {
-		fmt.Fprintf(stdout, "@%s was already approved\n", *username)
+		if err := a.Store.ApproveUser(ctx, u.ID); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "approved @%s\n", *username)
 		return nil
-	}
-	if err := a.Store.ApproveUser(ctx, u.ID); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "approved @%s\n", *username)
-	return nil
+	})
 }
 
 // createInvite prints an invitation link made by a local user (for
@@ -155,28 +135,18 @@ func createInvite(ctx context.Context, cfg *config.Config, log *slog.Logger, arg
 	if *username == "" {
 		return errors.New("invite: --username is required")
 	}
-	a, err := app.Open(ctx, cfg, log)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	u, err := a.Store.UserByUsername(ctx, *username)
-	if err != nil {
-		if domain.KindOf(err) == domain.KindNotFound {
-			return fmt.Errorf("invite: no local user %q", *username)
+	return withUser(ctx, cfg, log, "invite", *username, func(a *app.App, u *domain.User) error {
+		acct, err := a.Store.Account(ctx, u.AccountID)
+		if err != nil {
+			return err
 		}
-		return err
-	}
-	acct, err := a.Store.Account(ctx, u.AccountID)
-	if err != nil {
-		return err
-	}
-	inv, err := a.Accounts.CreateInvite(ctx, u, acct, accounts.InviteInput{MaxUses: *maxUses, ExpiresIn: *expires, Autofollow: *autofollow})
-	if err != nil {
-		return fmt.Errorf("invite: %w", err)
-	}
-	fmt.Fprintln(stdout, a.Accounts.InviteURL(inv))
-	return nil
+		inv, err := a.Accounts.CreateInvite(ctx, u, acct, accounts.InviteInput{MaxUses: *maxUses, ExpiresIn: *expires, Autofollow: *autofollow})
+		if err != nil {
+			return fmt.Errorf("invite: %w", err)
+		}
+		fmt.Fprintln(stdout, a.Accounts.InviteURL(inv))
+		return nil
+	})
 }
 
 // resetPassword prints a one-hour, single-use link with which a locked-out
@@ -191,22 +161,30 @@ func resetPassword(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 	if *username == "" {
 		return errors.New("reset-password: --username is required")
 	}
+	return withUser(ctx, cfg, log, "reset-password", *username, func(a *app.App, u *domain.User) error {
+		tok := auth.NewSecret(web.ResetTokenBytes)
+		if err := a.Store.CreatePasswordReset(ctx, u.ID, auth.HashSecret(tok), a.Store.Now().Add(web.ResetTokenLifetime)); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, cfg.URL+"/auth/password/edit?token="+tok)
+		return nil
+	})
+}
+
+// withUser opens the app and runs fn with a local user found by username,
+// with a clear error naming the command when there is none.
+func withUser(ctx context.Context, cfg *config.Config, log *slog.Logger, cmd, username string, fn func(a *app.App, u *domain.User) error) error {
 	a, err := app.Open(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer a.Close()
-	u, err := a.Store.UserByUsername(ctx, *username)
+	u, err := a.Store.UserByUsername(ctx, username)
 	if err != nil {
 		if domain.KindOf(err) == domain.KindNotFound {
-			return fmt.Errorf("reset-password: no local user %q", *username)
+			return fmt.Errorf("%s: no local user %q", cmd, username)
 		}
 		return err
 	}
-	tok := auth.NewSecret(web.ResetTokenBytes)
-	if err := a.Store.CreatePasswordReset(ctx, u.ID, auth.HashSecret(tok), a.Store.Now().Add(web.ResetTokenLifetime)); err != nil {
-		return err
-	}
-	fmt.Fprintln(stdout, cfg.URL+"/auth/password/edit?token="+tok)
-	return nil
+	return fn(a, u)
 }
