@@ -244,3 +244,84 @@ func NewVote(actorURI, questionURI, pollAuthor, name string, rowID domain.ID) *A
 	return &Act{Context: Context, ID: id + "/activity", Type: "Create", Actor: actorURI, To: []string{pollAuthor},
 		Object: &Vote{ID: id, Type: "Note", Name: name, AttributedTo: actorURI, To: []string{pollAuthor}, InReplyTo: questionURI}}
 }
+
+// GoToSocialContext is the @context term document of interactionPolicy.
+const GoToSocialContext = "https://gotosocial.org/ns"
+
+// PolicyNoteContext is NoteContext with GoToSocial's terms, for notes
+// carrying an interactionPolicy.
+func PolicyNoteContext() []any {
+	return append([]any{GoToSocialContext}, NoteContext...)
+}
+
+// PolicyRule is one sub-policy of an interactionPolicy: actor and
+// collection URIs (or Public) allowed without and with the author's
+// approval. Always and ApprovalRequired repeat them in GoToSocial's older
+// terms, which servers before GoToSocial 0.20 read.
+type PolicyRule struct {
+	AutomaticApproval []string `json:"automaticApproval"`
+	ManualApproval    []string `json:"manualApproval"`
+	Always            []string `json:"always"`
+	ApprovalRequired  []string `json:"approvalRequired"`
+}
+
+// NewPolicyRule is a rule with its lists in both terms.
+func NewPolicyRule(automatic, manual []string) PolicyRule {
+	if automatic == nil {
+		automatic = []string{}
+	}
+	if manual == nil {
+		manual = []string{}
+	}
+	return PolicyRule{AutomaticApproval: automatic, ManualApproval: manual, Always: automatic, ApprovalRequired: manual}
+}
+
+// InteractionPolicy is GoToSocial's interactionPolicy of a post.
+type InteractionPolicy struct {
+	CanLike     PolicyRule `json:"canLike"`
+	CanReply    PolicyRule `json:"canReply"`
+	CanAnnounce PolicyRule `json:"canAnnounce"`
+}
+
+// PolicyNote is a Note with its interactionPolicy.
+type PolicyNote struct {
+	*Note
+	InteractionPolicy *InteractionPolicy `json:"interactionPolicy,omitempty"`
+}
+
+// PolicyURIs maps an interaction policy's API values to the URIs
+// GoToSocial federates: public is Public, followers and following the
+// author's collections, author the author, mentioned the mentioned
+// actors; other values (actor URIs) stay as they are.
+func PolicyURIs(values []string, actor, followers, following string, mentioned []string) []string {
+	out := []string{}
+	add := func(u string) {
+		for _, x := range out {
+			if x == u {
+				return
+			}
+		}
+		out = append(out, u)
+	}
+	for _, v := range values {
+		switch v {
+		case "public":
+			add(Public)
+		case "followers":
+			add(followers)
+		case "following":
+			add(following)
+		case "author", "me":
+			add(actor)
+		case "mentioned":
+			for _, m := range mentioned {
+				add(m)
+			}
+		default:
+			if strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://") {
+				add(v)
+			}
+		}
+	}
+	return out
+}

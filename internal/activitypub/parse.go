@@ -134,6 +134,9 @@ type Incoming struct {
 	QuoteURI     string `json:"quoteUri"`
 	QuoteURL     string `json:"quoteUrl"`
 	MisskeyQuote string `json:"_misskey_quote"`
+	// GoToSocial's interaction policy, read by Policy (a malformed one is
+	// ignored, not a reason to refuse the note).
+	RawPolicy json.RawMessage `json:"interactionPolicy"`
 
 	// Actor properties.
 	PreferredUsername         string          `json:"preferredUsername"`
@@ -347,4 +350,44 @@ func IsActorType(t Type) bool {
 		return true
 	}
 	return false
+}
+
+// IncomingRule is one sub-policy of a received interactionPolicy, in
+// GoToSocial's current (automaticApproval, manualApproval) and older
+// (always, approvalRequired) terms.
+type IncomingRule struct {
+	AutomaticApproval Refs `json:"automaticApproval"`
+	ManualApproval    Refs `json:"manualApproval"`
+	Always            Refs `json:"always"`
+	ApprovalRequired  Refs `json:"approvalRequired"`
+}
+
+// Automatic is who may interact without approval, in either terms.
+func (r *IncomingRule) Automatic() []string {
+	return append(append([]string{}, r.AutomaticApproval...), r.Always...)
+}
+
+// Manual is who may interact with the author's approval, in either terms.
+func (r *IncomingRule) Manual() []string {
+	return append(append([]string{}, r.ManualApproval...), r.ApprovalRequired...)
+}
+
+// IncomingPolicy is a received interactionPolicy; a nil rule was absent.
+type IncomingPolicy struct {
+	CanLike     *IncomingRule `json:"canLike"`
+	CanReply    *IncomingRule `json:"canReply"`
+	CanAnnounce *IncomingRule `json:"canAnnounce"`
+}
+
+// Policy returns the object's interactionPolicy, nil when it has none or
+// it is malformed.
+func (in *Incoming) Policy() *IncomingPolicy {
+	if len(in.RawPolicy) == 0 || in.RawPolicy[0] != '{' {
+		return nil
+	}
+	var p IncomingPolicy
+	if err := json.Unmarshal(in.RawPolicy, &p); err != nil {
+		return nil
+	}
+	return &p
 }

@@ -76,7 +76,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	if d.Dialect == db.SQLite {
 		st.Events = a.Stream // one node: events go straight to the hub; PostgreSQL uses NOTIFY
 	}
-	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
+	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts, Media: a.Media}
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q, MediaURL: a.Media.URL}
 	a.API.Resolver = a.Fed
 	st.Federator = a.Fed

@@ -22,6 +22,7 @@ const (
 	maxAttachments      = 8      // attachments read
 	maxMediaDescription = 1500   // characters of a media description
 	maxRemotePollOpts   = 20     // options of a remote poll
+	maxPolicyURILen     = 2000   // bytes of one actor URI in an interactionPolicy
 	defaultPollLength   = 30 * 24 * time.Hour
 )
 
@@ -192,6 +193,7 @@ func (r *resolver) remoteStatus(ctx context.Context, doc *activitypub.Incoming, 
 	if doc.Type == "Question" {
 		in.Poll = remotePoll(doc, r.h.Now())
 	}
+	in.InteractionPolicy = remotePolicy(doc.Policy(), author, in.Visibility)
 	if parent := doc.InReplyTo.ID; parent != "" {
 		st, err := r.status(ctx, parent, depth+1)
 		if err != nil {
@@ -201,6 +203,50 @@ func (r *resolver) remoteStatus(ctx context.Context, doc *activitypub.Incoming, 
 		}
 	}
 	return in, nil
+}
+
+// remotePolicy maps a note's interactionPolicy to the API's values:
+// Public is public, the author's followers collection followers, its
+// following collection (assumed at ACTOR/following, as Mastodon and
+// GoToSocial publish it) following, the author author; other actors stay
+// as URIs. A sub-policy left out keeps the visibility's default. nil when
+// the note has no policy.
+func remotePolicy(p *activitypub.IncomingPolicy, author *domain.Account, vis domain.Visibility) *store.InteractionPolicy {
+	if p == nil {
+		return nil
+	}
+	out := statuses.DefaultPolicy(vis)
+	values := func(uris []string) []string {
+		vals := []string{}
+		for _, u := range uris {
+			v := u
+			switch {
+			case isPublic(u):
+				v = store.PolicyPublic
+			case u == author.URI:
+				v = store.PolicyAuthor
+			case author.FollowersURL != "" && u == author.FollowersURL:
+				v = store.PolicyFollowers
+			case u == strings.TrimSuffix(author.URI, "/")+"/following":
+				v = store.PolicyFollowing
+			case httpURL(u) == "" || len(u) > maxPolicyURILen:
+				continue
+			}
+			if !slices.Contains(vals, v) && len(vals) < statuses.MaxPolicyValues {
+				vals = append(vals, v)
+			}
+		}
+		return vals
+	}
+	for _, x := range []struct {
+		in  *activitypub.IncomingRule
+		dst *store.PolicyRule
+	}{{p.CanLike, &out.CanFavourite}, {p.CanReply, &out.CanReply}, {p.CanAnnounce, &out.CanReblog}} {
+		if x.in != nil {
+			*x.dst = store.PolicyRule{AutomaticApproval: values(x.in.Automatic()), ManualApproval: values(x.in.Manual())}
+		}
+	}
+	return &out
 }
 
 // remotePoll reads a Question's options (oneOf: single choice, anyOf:

@@ -14,6 +14,7 @@ import (
 	"github.com/agora-social/agora/internal/activitypub"
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/httpsig"
+	"github.com/agora-social/agora/internal/statuses"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -125,7 +126,7 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 		if err != nil {
 			return nil, err
 		}
-		note, err := h.statusNote(ctx, actor, st)
+		note, err := h.statusPolicyNote(ctx, actor, st)
 		if err != nil {
 			return nil, err
 		}
@@ -133,10 +134,12 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 			if st.EditedAt != nil {
 				at = *st.EditedAt
 			}
-			return []any{activitypub.NewUpdate(actorURI, note, at)}, nil
+			u := activitypub.NewUpdate(actorURI, note.Note, at)
+			u.Context, u.Object = activitypub.PolicyNoteContext(), note
+			return []any{u}, nil
 		}
-		c := activitypub.NewCreate(actorURI, note)
-		c.Context = activitypub.NoteContext
+		c := activitypub.NewCreate(actorURI, note.Note)
+		c.Context, c.Object = activitypub.PolicyNoteContext(), note
 		return []any{c}, nil
 	case "Create/Vote":
 		return h.votes(ctx, actorURI, o)
@@ -226,19 +229,55 @@ func (h *Handler) statusURI(ctx context.Context, st *domain.Status) string {
 // statusNote renders a local status with its mentions, hashtags, poll and
 // parent.
 func (h *Handler) statusNote(ctx context.Context, actor *domain.Account, st *domain.Status) (*activitypub.Note, error) {
-	ids := []domain.ID{st.ID}
-	mentions, err := h.Store.MentionsOf(ctx, ids)
+	n, _, err := h.noteAndMentions(ctx, actor, st)
+	return n, err
+}
+
+// statusPolicyNote is statusNote with the status's interactionPolicy
+// (GoToSocial's), so that servers that understand it enforce it too. The
+// Create and Update of a status carry it; so should the note served at
+// the status's id (PolicyNoteContext as its @context).
+func (h *Handler) statusPolicyNote(ctx context.Context, actor *domain.Account, st *domain.Status) (*activitypub.PolicyNote, error) {
+	n, mentioned, err := h.noteAndMentions(ctx, actor, st)
 	if err != nil {
 		return nil, err
 	}
-	tags, err := h.Store.TagsOf(ctx, ids)
+	pols, err := h.Store.StatusInteractionPolicies(ctx, []domain.ID{st.ID})
 	if err != nil {
 		return nil, err
+	}
+	p := statuses.DefaultPolicy(st.Visibility)
+	if sp := pols[st.ID]; sp != nil {
+		p = *sp
+	}
+	actorURI := h.actorURI(actor)
+	rule := func(r store.PolicyRule) activitypub.PolicyRule {
+		uris := func(vals []string) []string {
+			return activitypub.PolicyURIs(vals, actorURI, h.followersURI(actor), actorURI+"/following", mentioned)
+		}
+		return activitypub.NewPolicyRule(uris(r.AutomaticApproval), uris(r.ManualApproval))
+	}
+	return &activitypub.PolicyNote{Note: n, InteractionPolicy: &activitypub.InteractionPolicy{
+		CanLike: rule(p.CanFavourite), CanReply: rule(p.CanReply), CanAnnounce: rule(p.CanReblog),
+	}}, nil
+}
+
+// noteAndMentions renders the note and returns the mentioned actors' URIs.
+func (h *Handler) noteAndMentions(ctx context.Context, actor *domain.Account, st *domain.Status) (*activitypub.Note, []string, error) {
+	var mentioned []string
+	ids := []domain.ID{st.ID}
+	mentions, err := h.Store.MentionsOf(ctx, ids)
+	if err != nil {
+		return nil, nil, err
+	}
+	tags, err := h.Store.TagsOf(ctx, ids)
+	if err != nil {
+		return nil, nil, err
 	}
 	o := activitypub.NoteOptions{BaseURL: h.Cfg.URL, Tags: tags[st.ID]}
 	accts, err := h.Store.AccountsOrdered(ctx, mentions[st.ID])
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, a := range accts {
 		m := activitypub.NoteMention{URI: h.actorURI(a), Acct: a.Username + "@" + a.Domain}
@@ -246,26 +285,27 @@ func (h *Handler) statusNote(ctx context.Context, actor *domain.Account, st *dom
 			m.Acct = a.Username + "@" + h.Cfg.Domain
 		}
 		o.Mentions = append(o.Mentions, m)
+		mentioned = append(mentioned, m.URI)
 	}
 	if st.InReplyToID != 0 {
 		if parent, err := h.Store.Status(ctx, st.InReplyToID); err == nil {
 			o.InReplyTo = h.statusURI(ctx, parent)
 		} else if !errors.Is(err, domain.ErrNotFound) {
-			return nil, err
+			return nil, nil, err
 		}
 	}
 	polls, _, err := h.Store.Polls(ctx, 0, ids)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if p := polls[st.ID]; p != nil {
 		o.Poll = &activitypub.NotePoll{Options: p.Options, Votes: p.Votes, Multiple: p.Multiple,
 			ExpiresAt: p.ExpiresAt, VotersCount: p.VotersCount, Now: h.Now()}
 	}
 	if o.Media, err = h.attachments(ctx, st.ID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return activitypub.NewStatusNote(h.actorURI(actor), h.followersURI(actor), st, o), nil
+	return activitypub.NewStatusNote(h.actorURI(actor), h.followersURI(actor), st, o), mentioned, nil
 }
 
 // attachments renders a status's media as Documents with their alt text,

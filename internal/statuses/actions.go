@@ -15,6 +15,13 @@ func (s *Service) Favourite(ctx context.Context, viewer, id domain.ID) (domain.I
 	if err != nil {
 		return 0, err
 	}
+	acct, err := s.Store.Account(ctx, viewer)
+	if err != nil {
+		return 0, err
+	}
+	if err := s.CheckInteraction(ctx, acct, st, Favourite); err != nil {
+		return 0, err
+	}
 	return st.ID, s.Store.Favourite(ctx, viewer, st)
 }
 
@@ -39,6 +46,9 @@ func (s *Service) Reblog(ctx context.Context, booster *domain.Account, prefs dom
 	case orig.Visibility == domain.Direct,
 		orig.Visibility == domain.Private && orig.AccountID != booster.ID:
 		return 0, domain.Forbidden("This action is not allowed")
+	}
+	if err := s.CheckInteraction(ctx, booster, orig, Reblog); err != nil {
+		return 0, err
 	}
 	if prev, err := s.Store.ReblogOf(ctx, booster.ID, orig.ID); err != nil || prev != 0 {
 		return prev, err

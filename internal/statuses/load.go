@@ -17,9 +17,31 @@ type Bundle struct {
 	Tags     map[domain.ID][]string        // by status
 	Polls    map[domain.ID]*store.Poll     // by status
 	Media    map[domain.ID][]*store.Media  // attachments by status, in order
+	Cards    map[domain.ID]*store.Card     // link previews by status
 	OwnVotes map[domain.ID][]int           // the viewer's choices, by status
 	Viewer   *store.ViewerState            // the viewer's favourites, boosts, ...
 	Apps     map[domain.ID]store.AppInfo   // by application id
+	// Policies are the stored interaction policies, by status (see
+	// PolicyFor for the others).
+	Policies map[domain.ID]*store.InteractionPolicy
+}
+
+// PolicyFor is a loaded status's interaction policy: its stored one or
+// the default of its visibility.
+func (b *Bundle) PolicyFor(st *domain.Status) store.InteractionPolicy {
+	p := DefaultPolicy(st.Visibility)
+	if sp := b.Policies[st.ID]; sp != nil {
+		p = *sp
+	}
+	for _, r := range []*store.PolicyRule{&p.CanFavourite, &p.CanReply, &p.CanReblog} {
+		if r.AutomaticApproval == nil {
+			r.AutomaticApproval = []string{}
+		}
+		if r.ManualApproval == nil {
+			r.ManualApproval = []string{}
+		}
+	}
+	return p
 }
 
 // Load loads ids for viewer (0 = anonymous), keeping only those the viewer
@@ -95,10 +117,16 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 	if b.Media, err = s.Store.MediaOf(ctx, statusIDs); err != nil {
 		return nil, err
 	}
+	if b.Cards, err = s.Store.CardsOf(ctx, statusIDs); err != nil {
+		return nil, err
+	}
 	if b.Viewer, err = s.Store.LoadViewerState(ctx, viewer, statusIDs, convs); err != nil {
 		return nil, err
 	}
 	if b.Apps, err = s.Store.Apps(ctx, apps); err != nil {
+		return nil, err
+	}
+	if b.Policies, err = s.Store.StatusInteractionPolicies(ctx, statusIDs); err != nil {
 		return nil, err
 	}
 	return b, nil

@@ -27,6 +27,9 @@ type RemoteStatus struct {
 	Poll        *store.Poll
 	Media       []*store.Media // remote references: type, content type, remote_url, description, blurhash
 	Published   time.Time
+	// InteractionPolicy is the note's interactionPolicy mapped to the
+	// API's values (actor URIs kept as they are); nil when it has none.
+	InteractionPolicy *store.InteractionPolicy
 }
 
 // rules applies to a remote status what applies to a local one: a reply
@@ -78,6 +81,13 @@ func (s *Service) CreateRemote(ctx context.Context, in RemoteStatus) (domain.ID,
 	} else if domain.KindOf(err) != domain.KindNotFound {
 		return 0, err
 	}
+	// A reply to a local post that its policy does not allow is refused
+	// (dropped by federation: not stored, shown or notified).
+	if p := in.InReplyTo; p != nil && p.Local {
+		if err := s.CheckInteraction(ctx, in.Author, p, Reply); err != nil {
+			return 0, err
+		}
+	}
 	st, err := s.remoteRules(ctx, &in)
 	if err != nil {
 		return 0, err
@@ -110,6 +120,11 @@ func (s *Service) CreateRemote(ctx context.Context, in RemoteStatus) (domain.ID,
 			return 0, err
 		}
 		return prev.ID, nil
+	}
+	if in.InteractionPolicy != nil {
+		if err := s.Store.SetStatusInteractionPolicy(ctx, st.ID, in.InteractionPolicy); err != nil {
+			return 0, err
+		}
 	}
 	return st.ID, nil
 }
@@ -162,7 +177,7 @@ func (s *Service) EditRemote(ctx context.Context, prev *domain.Status, in Remote
 			added = append(added, a)
 		}
 	}
-	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, nextPoll, changed, added, nil)
+	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, nextPoll, changed, added, nil, in.InteractionPolicy)
 }
 
 // DeleteRemote deletes a remote status (or boost) on its author's request.
@@ -184,6 +199,11 @@ func (s *Service) ReblogRemote(ctx context.Context, booster *domain.Account, ori
 	case orig.Visibility == domain.Direct,
 		orig.Visibility == domain.Private && orig.AccountID != booster.ID:
 		return 0, domain.Forbidden("This action is not allowed")
+	}
+	if orig.Local {
+		if err := s.CheckInteraction(ctx, booster, orig, Reblog); err != nil {
+			return 0, err
+		}
 	}
 	if prev, err := s.Store.ReblogOf(ctx, booster.ID, orig.ID); err != nil || prev != 0 {
 		return prev, err
@@ -213,6 +233,11 @@ func (s *Service) FavouriteRemote(ctx context.Context, liker *domain.Account, st
 	}
 	if !ok {
 		return domain.Forbidden("This action is not allowed")
+	}
+	if st.Local {
+		if err := s.CheckInteraction(ctx, liker, st, Favourite); err != nil {
+			return err
+		}
 	}
 	return s.Store.FavouriteRemote(ctx, liker.ID, st, uri)
 }

@@ -45,8 +45,15 @@ func (s *Service) Schedule(ctx context.Context, author *domain.Account, prefs do
 	if _, err := s.prepare(ctx, in.Text, in.SpoilerText, in.Poll, in.MediaIDs, in.Language); err != nil {
 		return nil, err
 	}
+	if _, err := applyPolicy(DefaultPolicy(domain.Public), in.InteractionPolicy); err != nil {
+		return nil, err
+	}
 	if in.InReplyToID != 0 {
-		if _, err := s.visibleOriginal(ctx, author.ID, in.InReplyToID); err != nil {
+		parent, err := s.visibleOriginal(ctx, author.ID, in.InReplyToID)
+		if err != nil {
+			return nil, err
+		}
+		if err := s.CheckInteraction(ctx, author, parent, Reply); err != nil {
 			return nil, err
 		}
 	}

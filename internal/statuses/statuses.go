@@ -58,6 +58,9 @@ type PostInput struct {
 	ScheduledAt    *time.Time
 	IdempotencyKey string
 	ApplicationID  domain.ID
+	// InteractionPolicy sets who may reply, boost and favourite (nil: the
+	// author's default for the visibility).
+	InteractionPolicy *PolicyInput
 }
 
 // content is the validated, rendered form of text, spoiler and poll.
@@ -253,14 +256,22 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 		if err != nil {
 			return 0, err
 		}
+		if err := s.CheckInteraction(ctx, author, parent, Reply); err != nil {
+			return 0, err
+		}
 		st.InReplyToID, st.InReplyToAccountID, st.ConversationID = parent.ID, parent.AccountID, parent.ConversationID
 		// A reply to a followers-only or direct status stays at least as narrow.
 		if visibilityRank(parent.Visibility) >= visibilityRank(domain.Private) && visibilityRank(st.Visibility) < visibilityRank(parent.Visibility) {
 			st.Visibility = parent.Visibility
 		}
 	}
+	policy, err := s.newPostPolicy(ctx, author.ID, st.Visibility, in.InteractionPolicy)
+	if err != nil {
+		return 0, err
+	}
 	notify := st.Visibility != domain.Direct && (st.InReplyToID == 0 || st.InReplyToAccountID == author.ID)
-	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify, MediaIDs: c.media}
+	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify, MediaIDs: c.media,
+		InteractionPolicy: policy}
 	got, _, err := s.Store.CreateStatus(ctx, n)
 	if err != nil && in.IdempotencyKey != "" && db.IsUniqueViolation(err) {
 		// A concurrent request with the same key committed first: the
@@ -279,6 +290,8 @@ type EditInput struct {
 	Language    *string
 	Poll        *PollInput
 	MediaIDs    []string
+	// InteractionPolicy replaces the rules it gives (nil keeps the policy).
+	InteractionPolicy *PolicyInput
 }
 
 // Edit changes one's own status, keeping the history.
@@ -333,8 +346,20 @@ func (s *Service) Edit(ctx context.Context, editor domain.ID, id domain.ID, in E
 			added = append(added, a)
 		}
 	}
+	var policy *store.InteractionPolicy
+	if in.InteractionPolicy != nil {
+		cur, err := s.PolicyOf(ctx, prev)
+		if err != nil {
+			return err
+		}
+		p, err := applyPolicy(cur, in.InteractionPolicy)
+		if err != nil {
+			return err
+		}
+		policy = &p
+	}
 	// An edit lists every attachment the status keeps.
-	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, c.poll, changed, added, &c.media)
+	return s.Store.UpdateStatus(ctx, prev, &next, prevPoll, c.poll, changed, added, &c.media, policy)
 }
 
 func pollChanged(a, b *store.Poll) bool {

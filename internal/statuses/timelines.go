@@ -59,7 +59,10 @@ func (s *Service) Context(ctx context.Context, viewer, id domain.ID) (ancestors,
 	if ancestors, err = s.Store.Ancestors(ctx, id); err != nil {
 		return nil, nil, err
 	}
-	descendants, err = s.Store.Descendants(ctx, id)
+	if descendants, err = s.Store.Descendants(ctx, id); err != nil {
+		return nil, nil, err
+	}
+	descendants, err = s.withoutHidden(ctx, viewer, descendants)
 	return ancestors, descendants, err
 }
 

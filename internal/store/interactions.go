@@ -178,8 +178,9 @@ type StatusEdit struct {
 // notified, all in one transaction.
 //
 // media, when not nil, is the complete list of the status's attachments
-// after the edit (nil keeps them as they are).
-func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, prevPoll, nextPoll *Poll, pollChanged bool, newMentions []domain.ID, media *[]domain.ID) error {
+// after the edit (nil keeps them as they are); so is policy for its
+// interaction policy.
+func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, prevPoll, nextPoll *Poll, pollChanged bool, newMentions []domain.ID, media *[]domain.ID, policy *InteractionPolicy) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		var n int
 		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM status_edits WHERE status_id = $1`, int64(prev.ID)).Scan(&n); err != nil {
@@ -203,6 +204,11 @@ func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, pre
 		}
 		if media != nil {
 			if err := s.attachMedia(ctx, tx, next.ID, next.AccountID, *media); err != nil {
+				return err
+			}
+		}
+		if policy != nil {
+			if err := setStatusInteractionPolicy(ctx, tx, next.ID, policy); err != nil {
 				return err
 			}
 		}

@@ -90,6 +90,9 @@ type NewStatus struct {
 	// MediaIDs are the author's uploads to attach, in order; checked again
 	// in the transaction (own, unattached, at most four).
 	MediaIDs []domain.ID
+	// InteractionPolicy is stored with the status when not nil (nil: the
+	// default of its visibility).
+	InteractionPolicy *InteractionPolicy
 }
 
 // CreateStatus writes a new status with its mentions, tags, poll, counters,
@@ -128,6 +131,11 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 		}
 		if len(n.MediaIDs) > 0 {
 			if err := s.attachMedia(ctx, tx, st.ID, st.AccountID, n.MediaIDs); err != nil {
+				return err
+			}
+		}
+		if n.InteractionPolicy != nil {
+			if err := setStatusInteractionPolicy(ctx, tx, st.ID, n.InteractionPolicy); err != nil {
 				return err
 			}
 		}
@@ -369,6 +377,8 @@ func deleteStatusRow(ctx context.Context, q db.Querier, id domain.ID) error {
 		`DELETE FROM home_feed WHERE status_id = $1`,
 		`UPDATE accounts SET statuses_count = statuses_count - 1 WHERE statuses_count > 0 AND id = (SELECT account_id FROM statuses WHERE id = $1)`,
 		`DELETE FROM idempotency_keys WHERE status_id = $1`,
+		`DELETE FROM status_interaction_policies WHERE status_id = $1`,
+		`DELETE FROM hidden_replies WHERE status_id = $1`,
 		`DELETE FROM statuses WHERE id = $1`,
 	} {
 		if _, err := q.ExecContext(ctx, stmt, int64(id)); err != nil {

@@ -42,6 +42,8 @@ type Status struct {
 	Card               any                `json:"card"`
 	Poll               *Poll              `json:"poll"`
 	Text               *string            `json:"text,omitempty"` // only when deleted, for redrafting
+	// InteractionPolicy is GoToSocial's: who may reply, boost, favourite.
+	InteractionPolicy store.InteractionPolicy `json:"interaction_policy"`
 }
 
 // Mention is Mastodon's Status Mention entity.
@@ -162,7 +164,7 @@ func (r *statusRenderer) render(st *domain.Status) *Status {
 		ID: st.ID.String(), CreatedAt: Time(st.CreatedAt), Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
 		Visibility: string(st.Visibility), Language: strPtr(st.Language), URI: st.URI, URL: strPtr(st.URL),
 		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
-		EditedAt: timePtr(st.EditedAt), Content: st.Content, Filtered: []FilterResult{},
+		EditedAt: timePtr(st.EditedAt), Content: st.Content, Filtered: []FilterResult{}, InteractionPolicy: r.b.PolicyFor(st),
 		Account: r.a.renderAccount(acct), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []Emoji{},
 	}
 	if st.InReplyToID != 0 {
@@ -215,6 +217,9 @@ func (r *statusRenderer) render(st *domain.Status) *Status {
 	for _, m := range r.b.Media[st.ID] {
 		out.MediaAttachments = append(out.MediaAttachments, r.a.renderMedia(m))
 	}
+	if c := r.b.Cards[st.ID]; c != nil {
+		out.Card = renderCard(c)
+	}
 	if p := r.b.Polls[st.ID]; p != nil {
 		out.Poll = r.renderPoll(st, p)
 	}
@@ -245,6 +250,38 @@ func (r *statusRenderer) renderPoll(st *domain.Status, p *store.Poll) *Poll {
 		out.Voted = boolPtr(own || len(votes) > 0)
 		mine := append([]int{}, votes...)
 		out.OwnVotes = &mine
+	}
+	return out
+}
+
+// PreviewCard is Mastodon's PreviewCard entity (a link preview).
+type PreviewCard struct {
+	URL          string  `json:"url"`
+	Title        string  `json:"title"`
+	Description  string  `json:"description"`
+	Type         string  `json:"type"`
+	AuthorName   string  `json:"author_name"`
+	AuthorURL    string  `json:"author_url"`
+	ProviderName string  `json:"provider_name"`
+	ProviderURL  string  `json:"provider_url"`
+	HTML         string  `json:"html"`
+	Width        int64   `json:"width"`
+	Height       int64   `json:"height"`
+	Image        *string `json:"image"`
+	EmbedURL     string  `json:"embed_url"`
+	Blurhash     *string `json:"blurhash"`
+	Language     *string `json:"language"`
+	Authors      []any   `json:"authors"`
+}
+
+func renderCard(c *store.Card) *PreviewCard {
+	out := &PreviewCard{URL: c.URL, Title: c.Title, Description: c.Description, Type: c.Type, AuthorName: c.AuthorName,
+		ProviderName: c.ProviderName, Width: c.Width, Height: c.Height, Authors: []any{}}
+	if c.ImageURL != "" {
+		out.Image = &c.ImageURL
+	}
+	if c.Language != "" {
+		out.Language = &c.Language
 	}
 	return out
 }

@@ -27,6 +27,7 @@ func (a *API) registerStatuses(mux *http.ServeMux) {
 	a.registerNotifications(mux)
 	a.registerPolls(mux)
 	a.registerScheduled(mux)
+	a.registerInteractionPolicies(mux)
 }
 
 // renderStatuses loads and renders statuses for a viewer, in the order of
@@ -75,7 +76,7 @@ func (a *API) postStatus(w http.ResponseWriter, r *http.Request, v *Viewer) erro
 	in := statuses.PostInput{
 		Text: p.String("status"), SpoilerText: p.String("spoiler_text"), Visibility: p.String("visibility"),
 		Language: p.String("language"), MediaIDs: p.Strings("media_ids"), IdempotencyKey: r.Header.Get("Idempotency-Key"),
-		ApplicationID: v.Token.AppID,
+		ApplicationID: v.Token.AppID, InteractionPolicy: policyInput(p, "interaction_policy"),
 	}
 	if p.Has("sensitive") {
 		b, err := p.Bool("sensitive", false)
@@ -156,7 +157,8 @@ func (a *API) editStatus(w http.ResponseWriter, r *http.Request, v *Viewer) erro
 	if err != nil {
 		return err
 	}
-	in := statuses.EditInput{Text: p.String("status"), SpoilerText: p.String("spoiler_text"), MediaIDs: p.Strings("media_ids")}
+	in := statuses.EditInput{Text: p.String("status"), SpoilerText: p.String("spoiler_text"), MediaIDs: p.Strings("media_ids"),
+		InteractionPolicy: policyInput(p, "interaction_policy")}
 	if p.Has("sensitive") {
 		b, err := p.Bool("sensitive", false)
 		if err != nil {

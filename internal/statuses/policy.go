@@ -1,0 +1,361 @@
+package statuses
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// MaxPolicyValues is how many values one list of an interaction policy
+// may hold.
+const MaxPolicyValues = 20
+
+// Interaction is a kind of interaction an interaction policy controls.
+type Interaction int
+
+// The interactions a policy controls.
+const (
+	Reply Interaction = iota
+	Reblog
+	Favourite
+)
+
+var interactionNouns = map[Interaction]string{Reply: "replies", Reblog: "boosts", Favourite: "favourites"}
+
+// PolicyInput is an interaction policy as a client sends it: a nil rule
+// keeps the default (or, when editing, the current rule).
+type PolicyInput struct {
+	CanFavourite, CanReply, CanReblog *store.PolicyRule
+}
+
+// DefaultPolicy is GoToSocial's default interaction policy of a
+// visibility: anyone for public and unlisted posts; followers and
+// mentioned accounts may reply to and favourite a followers-only post,
+// mentioned accounts a direct one; only the author boosts either.
+func DefaultPolicy(v domain.Visibility) store.InteractionPolicy {
+	rule := func(vals ...string) store.PolicyRule {
+		return store.PolicyRule{AutomaticApproval: vals, ManualApproval: []string{}}
+	}
+	switch v {
+	case domain.Private:
+		return store.InteractionPolicy{
+			CanFavourite: rule(store.PolicyAuthor, store.PolicyFollowers, store.PolicyMentioned),
+			CanReply:     rule(store.PolicyAuthor, store.PolicyFollowers, store.PolicyMentioned),
+			CanReblog:    rule(store.PolicyAuthor),
+		}
+	case domain.Direct:
+		return store.InteractionPolicy{
+			CanFavourite: rule(store.PolicyAuthor, store.PolicyMentioned),
+			CanReply:     rule(store.PolicyAuthor, store.PolicyMentioned),
+			CanReblog:    rule(store.PolicyAuthor),
+		}
+	}
+	return store.InteractionPolicy{
+		CanFavourite: rule(store.PolicyPublic),
+		CanReply:     rule(store.PolicyPublic),
+		CanReblog:    rule(store.PolicyPublic),
+	}
+}
+
+// policyEqual reports whether two policies say the same.
+func policyEqual(a, b *store.InteractionPolicy) bool {
+	eq := func(x, y store.PolicyRule) bool {
+		return slices.Equal(x.AutomaticApproval, y.AutomaticApproval) && slices.Equal(x.ManualApproval, y.ManualApproval)
+	}
+	return eq(a.CanFavourite, b.CanFavourite) && eq(a.CanReply, b.CanReply) && eq(a.CanReblog, b.CanReblog)
+}
+
+// validRule checks a rule from a client: known values only ("me" is the
+// author), each list at most MaxPolicyValues long, without repeats.
+func validRule(name string, r *store.PolicyRule) (store.PolicyRule, error) {
+	out := store.PolicyRule{AutomaticApproval: []string{}, ManualApproval: []string{}}
+	for i, list := range [][]string{r.AutomaticApproval, r.ManualApproval} {
+		if len(list) > MaxPolicyValues {
+			return out, domain.Invalid("Validation failed: interaction_policy[%s] lists at most %d values", name, MaxPolicyValues)
+		}
+		for _, v := range list {
+			v = strings.ToLower(strings.TrimSpace(v))
+			switch v {
+			case store.PolicyMe:
+				v = store.PolicyAuthor
+			case store.PolicyPublic, store.PolicyFollowers, store.PolicyFollowing, store.PolicyMentioned, store.PolicyAuthor:
+			default:
+				return out, domain.Invalid("Validation failed: interaction_policy[%s]: %q is not one of public, followers, following, mentioned, author, me", name, v)
+			}
+			dst := &out.AutomaticApproval
+			if i == 1 {
+				dst = &out.ManualApproval
+			}
+			if !slices.Contains(*dst, v) {
+				*dst = append(*dst, v)
+			}
+		}
+	}
+	return out, nil
+}
+
+// applyPolicy returns base with the rules in given replaced, validated.
+func applyPolicy(base store.InteractionPolicy, in *PolicyInput) (store.InteractionPolicy, error) {
+	if in == nil {
+		return base, nil
+	}
+	for _, x := range []struct {
+		name string
+		in   *store.PolicyRule
+		dst  *store.PolicyRule
+	}{{"can_favourite", in.CanFavourite, &base.CanFavourite}, {"can_reply", in.CanReply, &base.CanReply}, {"can_reblog", in.CanReblog, &base.CanReblog}} {
+		if x.in == nil {
+			continue
+		}
+		r, err := validRule(x.name, x.in)
+		if err != nil {
+			return base, err
+		}
+		*x.dst = r
+	}
+	return base, nil
+}
+
+// newPostPolicy is the policy of a new post of author with visibility v:
+// the author's default for v (GoToSocial's when unset) with the client's
+// rules on top. It is nil when that is the visibility's default, which
+// needs no row.
+func (s *Service) newPostPolicy(ctx context.Context, author domain.ID, v domain.Visibility, in *PolicyInput) (*store.InteractionPolicy, error) {
+	defs, err := s.Store.InteractionPolicyDefaults(ctx, author)
+	if err != nil {
+		return nil, err
+	}
+	base := DefaultPolicy(v)
+	if d := defs[v]; d != nil {
+		base = *d
+	}
+	p, err := applyPolicy(base, in)
+	if err != nil {
+		return nil, err
+	}
+	if def := DefaultPolicy(v); policyEqual(&p, &def) {
+		return nil, nil
+	}
+	return &p, nil
+}
+
+// PolicyOf returns a status's interaction policy: the stored one, or the
+// default of its visibility.
+func (s *Service) PolicyOf(ctx context.Context, st *domain.Status) (store.InteractionPolicy, error) {
+	m, err := s.Store.StatusInteractionPolicies(ctx, []domain.ID{st.ID})
+	if err != nil {
+		return store.InteractionPolicy{}, err
+	}
+	if p := m[st.ID]; p != nil {
+		return *p, nil
+	}
+	return DefaultPolicy(st.Visibility), nil
+}
+
+// InteractionDefaults returns an account's default policies for new posts
+// by visibility, GoToSocial's where the account set none.
+func (s *Service) InteractionDefaults(ctx context.Context, account domain.ID) (map[domain.Visibility]store.InteractionPolicy, error) {
+	defs, err := s.Store.InteractionPolicyDefaults(ctx, account)
+	if err != nil {
+		return nil, err
+	}
+	out := map[domain.Visibility]store.InteractionPolicy{}
+	for _, v := range []domain.Visibility{domain.Public, domain.Unlisted, domain.Private, domain.Direct} {
+		out[v] = DefaultPolicy(v)
+		if d := defs[v]; d != nil {
+			out[v] = *d
+		}
+	}
+	return out, nil
+}
+
+// SetInteractionDefaults replaces an account's default policies: each
+// visibility given gets its rules on top of GoToSocial's default; a
+// visibility not given goes back to that default (as in GoToSocial).
+func (s *Service) SetInteractionDefaults(ctx context.Context, account domain.ID, in map[domain.Visibility]*PolicyInput) (map[domain.Visibility]store.InteractionPolicy, error) {
+	m := map[domain.Visibility]*store.InteractionPolicy{}
+	for v, pin := range in {
+		if !domain.ValidVisibility(v) {
+			return nil, domain.Invalid("Validation failed: %q is not a visibility", v)
+		}
+		p, err := applyPolicy(DefaultPolicy(v), pin)
+		if err != nil {
+			return nil, err
+		}
+		if def := DefaultPolicy(v); !policyEqual(&p, &def) {
+			m[v] = &p
+		}
+	}
+	if err := s.Store.SetInteractionPolicyDefaults(ctx, account, m); err != nil {
+		return nil, err
+	}
+	return s.InteractionDefaults(ctx, account)
+}
+
+// CheckInteraction is THE interaction rule: whether actor may reply to,
+// boost or favourite st (not a boost) under st's policy. The author may
+// always; so may the accounts st mentions reply (as in GoToSocial).
+// Values in manual_approval need the author's approval, which agora does
+// not ask for yet: such interactions are refused. A refusal is a
+// Forbidden error saying who the author accepts.
+func (s *Service) CheckInteraction(ctx context.Context, actor *domain.Account, st *domain.Status, kind Interaction) error {
+	if actor.ID == st.AccountID {
+		return nil
+	}
+	pol, err := s.PolicyOf(ctx, st)
+	if err != nil {
+		return err
+	}
+	rule := pol.CanReply
+	switch kind {
+	case Reblog:
+		rule = pol.CanReblog
+	case Favourite:
+		rule = pol.CanFavourite
+	}
+	rel, err := s.Store.ViewerRelations(ctx, actor.ID, []domain.ID{st.AccountID}, []domain.ID{st.ID})
+	if err != nil {
+		return err
+	}
+	if kind == Reply && rel.Mentioned[st.ID] {
+		return nil
+	}
+	var followedByAuthor *bool
+	for _, v := range rule.AutomaticApproval {
+		ok := false
+		switch v {
+		case store.PolicyPublic:
+			ok = true
+		case store.PolicyFollowers:
+			ok = rel.Following[st.AccountID]
+		case store.PolicyMentioned:
+			ok = rel.Mentioned[st.ID]
+		case store.PolicyAuthor, store.PolicyMe:
+			ok = false // handled above
+		case store.PolicyFollowing:
+			if followedByAuthor == nil {
+				f, err := s.Store.IsFollowing(ctx, st.AccountID, actor.ID)
+				if err != nil {
+					return err
+				}
+				followedByAuthor = &f
+			}
+			ok = *followedByAuthor
+		default: // an actor URI, from a remote policy
+			ok = v == s.actorURI(actor)
+		}
+		if ok {
+			return nil
+		}
+	}
+	return domain.Forbidden("%s", refusal(kind, rule))
+}
+
+// actorURI is an account's ActivityPub id (a local account's may be
+// stored empty).
+func (s *Service) actorURI(a *domain.Account) string {
+	if a.URI != "" || !a.Local() {
+		return a.URI
+	}
+	return s.Cfg.URL + "/users/" + a.Username
+}
+
+// refusal says whom the author accepts an interaction from.
+func refusal(kind Interaction, rule store.PolicyRule) string {
+	var who []string
+	for _, v := range rule.AutomaticApproval {
+		switch v {
+		case store.PolicyFollowers:
+			who = append(who, "their followers")
+		case store.PolicyFollowing:
+			who = append(who, "people they follow")
+		case store.PolicyMentioned:
+			who = append(who, "people mentioned in the post")
+		case store.PolicyAuthor, store.PolicyMe, store.PolicyPublic:
+		default:
+			if !slices.Contains(who, "selected accounts") {
+				who = append(who, "selected accounts")
+			}
+		}
+	}
+	noun := interactionNouns[kind]
+	msg := "The author does not accept " + noun + " on this post"
+	if len(who) > 0 {
+		msg = "The author only accepts " + noun + " from " + joinOr(who)
+	}
+	if len(rule.ManualApproval) > 0 {
+		msg += "; " + noun + " that need the author's approval are not supported yet"
+	}
+	return msg
+}
+
+func joinOr(items []string) string {
+	if len(items) <= 1 {
+		return strings.Join(items, "")
+	}
+	return strings.Join(items[:len(items)-1], ", ") + " or " + items[len(items)-1]
+}
+
+// HideReply hides (or shows again) a reply in the thread of viewer's
+// post: only the author of the thread's first post may, and not their
+// own replies. A hidden reply, and the replies to it, are left out of the
+// thread for everyone but its author; it stays readable on its own.
+func (s *Service) HideReply(ctx context.Context, viewer, id domain.ID, hidden bool) (domain.ID, error) {
+	st, err := s.visibleStatus(ctx, viewer, id)
+	if err != nil {
+		return 0, err
+	}
+	if st.InReplyToID == 0 || st.ReblogOfID != 0 {
+		return 0, domain.Invalid("Validation failed: only a reply can be hidden from a thread")
+	}
+	anc, err := s.Store.Ancestors(ctx, st.ID)
+	if err != nil {
+		return 0, err
+	}
+	if len(anc) == 0 {
+		return 0, domain.Forbidden("Only the author of a thread may hide its replies")
+	}
+	root, err := s.Store.Status(ctx, anc[0])
+	if err != nil {
+		return 0, err
+	}
+	if root.AccountID != viewer {
+		return 0, domain.Forbidden("Only the author of a thread may hide its replies")
+	}
+	if st.AccountID == viewer {
+		return 0, domain.Invalid("Validation failed: one's own replies cannot be hidden")
+	}
+	return st.ID, s.Store.SetReplyHidden(ctx, st.ID, viewer, hidden)
+}
+
+// withoutHidden drops from a thread's descendants (chronological, so
+// parents come first) the hidden replies and the replies to them, except
+// the viewer's own.
+func (s *Service) withoutHidden(ctx context.Context, viewer domain.ID, ids []domain.ID) ([]domain.ID, error) {
+	hidden, err := s.Store.HiddenReplies(ctx, ids)
+	if err != nil || len(hidden) == 0 {
+		return ids, err
+	}
+	sts, err := s.Store.Statuses(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := []domain.ID{}
+	for _, id := range ids {
+		st := sts[id]
+		if st == nil {
+			continue
+		}
+		if hidden[st.InReplyToID] {
+			hidden[id] = true // a reply under a hidden reply goes with it
+		}
+		if hidden[id] && st.AccountID != viewer {
+			continue
+		}
+		out = append(out, id)
+	}
+	return out, nil
+}
