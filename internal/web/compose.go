@@ -32,6 +32,21 @@ type composeForm struct {
 	PollExpiresIn string
 	PollMultiple  bool
 	PollDurations []struct{ Value, Key string }
+	// Images: MaxComposeImages slots, sensitive media, and the alt-text
+	// nudge (AltMissing: shown again because an image has no alt text).
+	Media      []composeMedia
+	Sensitive  bool
+	AltMissing bool
+}
+
+// MediaOpen reports whether the form comes back with images chosen.
+func (f *composeForm) MediaOpen() bool {
+	for _, m := range f.Media {
+		if m.ID != "" {
+			return true
+		}
+	}
+	return f.Sensitive
 }
 
 // PollOpen reports whether the form comes back with a poll being written.
@@ -49,7 +64,8 @@ func (f *composeForm) PollOpen() bool {
 func (h *Handler) newCompose(q *request, parent *statusView) *composeForm {
 	f := &composeForm{Visibility: string(q.user.Preferences.DefaultVisibility), Language: q.user.Preferences.DefaultLanguage,
 		Idempotency: auth.NewSecret(12), Languages: composeLanguages, Heading: q.v.Tr("compose_heading"),
-		PollOptions: make([]string, statuses.MaxPollOptions), PollExpiresIn: DefaultPollDuration, PollDurations: pollDurations}
+		PollOptions: make([]string, statuses.MaxPollOptions), PollExpiresIn: DefaultPollDuration, PollDurations: pollDurations,
+		Media: make([]composeMedia, MaxComposeImages), Sensitive: q.user.Preferences.DefaultSensitive}
 	if f.Visibility == "" {
 		f.Visibility = string(domain.Public)
 	}
@@ -69,16 +85,24 @@ func (h *Handler) newCompose(q *request, parent *statusView) *composeForm {
 // compose is POST /web/statuses: it posts and goes back where the form
 // was; on an error it shows the form again, as typed, with the message.
 func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
-	q := h.form(w, r, true)
+	if !parseCompose(w, r) {
+		return
+	}
+	if r.MultipartForm != nil {
+		defer func() { _ = r.MultipartForm.RemoveAll() }()
+	}
+	q := h.formRequest(w, r, true)
 	if q == nil {
 		return
 	}
 	v := r.PostForm
 	f := &composeForm{Text: v.Get("status"), SpoilerText: v.Get("spoiler_text"), Visibility: v.Get("visibility"),
 		Language: v.Get("language"), InReplyTo: v.Get("in_reply_to_id"), Idempotency: v.Get("idempotency_key"),
-		Languages: composeLanguages, Heading: q.v.Tr("compose_heading"), PollDurations: pollDurations}
+		Languages: composeLanguages, Heading: q.v.Tr("compose_heading"), PollDurations: pollDurations,
+		Media: make([]composeMedia, MaxComposeImages), Sensitive: on(v, "sensitive")}
+	sensitive := f.Sensitive
 	in := statuses.PostInput{Text: f.Text, SpoilerText: f.SpoilerText, Visibility: f.Visibility, Language: f.Language,
-		IdempotencyKey: "web:" + f.Idempotency, Poll: composePoll(r, f)}
+		IdempotencyKey: "web:" + f.Idempotency, Poll: composePoll(r, f), Sensitive: &sensitive}
 	if f.Idempotency == "" {
 		in.IdempotencyKey = ""
 	}
@@ -91,11 +115,19 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 		in.InReplyToID = domain.ID(id)
 	}
 	var id domain.ID
-	var err error
-	if h.Cfg.RateLimits && !h.posts.Allow("account:"+q.acct.ID.String()).Allowed {
+	mediaIDs, missingAlt, err := h.composeUploads(q, f)
+	in.MediaIDs = mediaIDs
+	if err == nil && missingAlt && !on(v, "alt_confirmed") {
+		// The nudge: not a refusal, a question the author answers.
+		f.AltMissing = true
+		err = domain.Invalid("%s", q.v.Tr("alt_missing"))
+	}
+	switch {
+	case err != nil:
+	case h.Cfg.RateLimits && !h.posts.Allow("account:"+q.acct.ID.String()).Allowed:
 		// The API's hourly allowance, counted apart.
 		err = domain.E(domain.KindRateLimited, "%s", q.v.Tr("too_many_posts"))
-	} else {
+	default:
 		id, err = h.statuses.Post(r.Context(), q.acct, q.user.Preferences, in)
 	}
 	if err != nil {

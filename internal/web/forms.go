@@ -40,11 +40,19 @@ func (h *Handler) form(w http.ResponseWriter, r *http.Request, needViewer bool) 
 		http.Error(w, "the form could not be read", http.StatusBadRequest)
 		return nil
 	}
+	return h.formRequest(w, r, needViewer)
+}
+
+// formRequest is form after the body is read (into r.PostForm). A form
+// without return_to goes back to the page it was sent from (the Referer,
+// when it is on this server), else home: the buttons under each status
+// leave it out to keep timeline pages small.
+func (h *Handler) formRequest(w http.ResponseWriter, r *http.Request, needViewer bool) *request {
 	q := h.begin(w, r)
 	if q == nil {
 		return nil
 	}
-	q.v.Path = localPath(r.PostForm.Get("return_to"), "/")
+	q.v.Path = localPath(r.PostForm.Get("return_to"), refererPath(r))
 	if !h.sessions.CheckCSRF(r, q.sess, r.PostForm.Get("authenticity_token")) {
 		if wantsJSON(r) {
 			writeJSON(w, http.StatusForbidden, map[string]string{"error": q.v.Tr("csrf_failed")})
@@ -88,6 +96,16 @@ func localPath(p, def string) string {
 		return def
 	}
 	return p
+}
+
+// refererPath is the path (and query) of the page a form was sent from,
+// when that page is on this server; "/" otherwise.
+func refererPath(r *http.Request) string {
+	u, err := url.Parse(r.Header.Get("Referer"))
+	if err != nil || u.Host != r.Host || (u.Scheme != "http" && u.Scheme != "https") {
+		return "/"
+	}
+	return localPath(u.RequestURI(), "/")
 }
 
 // wantsJSON reports whether the page's script sent the form.

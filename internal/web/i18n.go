@@ -142,6 +142,12 @@ type profileCtx struct {
 	P *profileData
 }
 
+// noteCtx is a note with its page, for the rating form.
+type noteCtx struct {
+	V *view
+	N *noteView
+}
+
 var funcs = template.FuncMap{
 	"sv":    func(v *view, s *statusView) statusCtx { return statusCtx{v, s} },
 	"cv":    func(v *view, f *composeForm) composeCtx { return composeCtx{v, f} },
@@ -149,6 +155,11 @@ var funcs = template.FuncMap{
 	"fv":    func(v *view, f *filterForm) filterCtx { return filterCtx{v, f} },
 	"pollv": func(v *view, p *pollView) pollCtx { return pollCtx{v, p} },
 	"inc":   func(i int) int { return i + 1 },
+	"nv":    func(v *view, n *noteView) noteCtx { return noteCtx{v, n} },
+	// The Community Notes rating form's choices.
+	"helpfulTags":    func() []string { return helpfulTags },
+	"notHelpfulTags": func() []string { return notHelpfulTags },
+	"helpLevels":     func() []string { return helpfulnessLevels },
 	"langName": func(code string) string {
 		if n, ok := languageNames[code]; ok {
 			return n

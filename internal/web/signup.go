@@ -20,6 +20,10 @@ type signUpData struct {
 	Rules                   []store.Rule
 	Errors                  map[string]string
 	MaxReason               int
+	// InviteCode is the invitation the form carries (from /invite/{code}),
+	// Inviter the name of who sent it, when the code is still valid.
+	InviteCode string
+	Inviter    string
 }
 
 func (h *Handler) signUpData(q *request) (*signUpData, error) {
@@ -47,6 +51,7 @@ func (h *Handler) signUpPage(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
+	h.withInvite(q, d, r.URL.Query().Get("invite_code"))
 	h.renderSignUp(q, d, http.StatusOK)
 }
 
@@ -71,6 +76,7 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 	v := r.PostForm
 	d.Username, d.Email, d.Reason = strings.TrimSpace(v.Get("username")), strings.TrimSpace(v.Get("email")), v.Get("reason")
 	d.Agreement = on(v, "agreement")
+	h.withInvite(q, d, strings.TrimSpace(v.Get("invite_code")))
 	// The service reports the first problem only; the form shows every
 	// one it can check with the service's own validators at once.
 	if err := accounts.ValidateEmail(d.Email); err != nil {
@@ -94,7 +100,8 @@ func (h *Handler) signUp(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _, err := h.Accounts.Register(r.Context(), accounts.SignUp{Username: d.Username, Email: d.Email,
-		Password: v.Get("password"), Agreement: d.Agreement, Locale: q.v.Lang, Reason: d.Reason, IP: mastodon.ClientIP(r)})
+		Password: v.Get("password"), Agreement: d.Agreement, Locale: q.v.Lang, Reason: d.Reason, IP: mastodon.ClientIP(r),
+		InviteCode: d.InviteCode})
 	if err != nil {
 		switch domain.KindOf(err) {
 		case domain.KindInvalid, domain.KindConflict:

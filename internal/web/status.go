@@ -12,6 +12,7 @@ type threadData struct {
 	Status      *statusView
 	Descendants []*statusView
 	Reply       *composeForm
+	Notes       *notesBox // Community Notes; nil when there is nothing to show
 }
 
 // statusPage is GET /@NAME/ID: a status with its thread and, for a signed-in
@@ -50,6 +51,16 @@ func (h *Handler) statusPage(w http.ResponseWriter, r *http.Request) {
 // threadPage renders the thread of id; reply is a reply form sent back
 // with an error, or nil for a fresh one.
 func (h *Handler) threadPage(q *request, id domain.ID, reply *composeForm, status int) {
+	h.thread(q, id, reply, nil, status)
+}
+
+// threadPageNotes renders the thread of id with a note form sent back
+// with an error.
+func (h *Handler) threadPageNotes(q *request, id domain.ID, box *notesBox, status int) {
+	h.thread(q, id, nil, box, status)
+}
+
+func (h *Handler) thread(q *request, id domain.ID, reply *composeForm, box *notesBox, status int) {
 	ctx := q.r.Context()
 	anc, desc, err := h.statuses.Context(ctx, q.viewer(), id)
 	if err != nil {
@@ -90,6 +101,10 @@ func (h *Handler) threadPage(q *request, id domain.ID, reply *composeForm, statu
 		}
 		reply.InReplyTo, reply.Heading = d.Status.ID, q.v.Tr("reply_heading", d.Status.Account.Acct)
 		d.Reply = reply
+	}
+	if d.Notes, err = h.statusNotes(q, d.Status, box); err != nil {
+		h.fail(q.w, q.r, err)
+		return
 	}
 	q.v.Title = q.v.Tr("status_title", d.Status.Account.Name)
 	q.v.Path = d.Status.Path

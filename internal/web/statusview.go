@@ -61,6 +61,8 @@ type statusView struct {
 	Focus       bool   // the status a thread page is about
 	Filtered    string // titles of the viewer's filters that matched (warn)
 	Poll        *pollView
+	Media       []*mediaView
+	Sensitive   bool // media behind a click
 }
 
 // loadStatuses loads ids for the viewer and returns the visible ones, in
@@ -120,6 +122,10 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 			Favourited: b.Viewer.Favourited[st.ID], Boosted: b.Viewer.Reblogged[st.ID], Bookmarked: b.Viewer.Bookmarked[st.ID],
 			CanBoost: st.Visibility == domain.Public || st.Visibility == domain.Unlisted ||
 				(st.Visibility == domain.Private && st.AccountID == viewer),
+		}
+		if ms := b.Media[st.ID]; len(ms) > 0 {
+			v.Media = h.mediaViews(ms)
+			v.Sensitive = st.Sensitive || st.SpoilerText != "" || len(warn) > 0
 		}
 		if booster != nil {
 			v.BoostedBy = h.accountView(booster)

@@ -23,6 +23,7 @@ import (
 	"github.com/agora-social/agora/internal/filters"
 	"github.com/agora-social/agora/internal/graph"
 	"github.com/agora-social/agora/internal/mail"
+	"github.com/agora-social/agora/internal/media"
 	"github.com/agora-social/agora/internal/ratelimit"
 	"github.com/agora-social/agora/internal/search"
 	"github.com/agora-social/agora/internal/statuses"
@@ -58,6 +59,9 @@ type Handler struct {
 	Log      *slog.Logger
 	Store    *store.Store
 	Accounts *accounts.Service
+	// Media stores the compose form's images; nil leaves posting images
+	// out (the pages say so).
+	Media *media.Service
 
 	once     sync.Once
 	sessions *auth.Sessions
@@ -84,7 +88,8 @@ func (h *Handler) Wait() { h.background.Wait() }
 // pageNames are the templates in templates/ that are whole pages; the
 // others (layout, partials) are shared by all.
 var pageNames = []string{"landing", "signup", "timeline", "status", "profile", "accounts",
-	"notifications", "settings", "search", "message", "password", "filters", "lists", "list", "apps", "requests", "statements"}
+	"notifications", "settings", "search", "message", "password", "filters", "lists", "list", "apps", "requests", "statements",
+	"invites", "notif_settings", "domain_blocks", "notes"}
 
 // prepare builds the services and parses the templates, once: the Handler
 // is made as a struct literal by its caller.
@@ -131,6 +136,19 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/filters/{id}", h.updateFilter)
 	mux.HandleFunc("GET /settings/apps", h.appsPage)
 	mux.HandleFunc("POST /settings/apps/{id}/revoke", h.revokeApp)
+	mux.HandleFunc("GET /notes", h.notesToRatePage)
+	mux.HandleFunc("POST /web/statuses/{id}/notes", h.writeNote)
+	mux.HandleFunc("POST /web/notes/{id}/rating", h.rateNote)
+	mux.HandleFunc("GET /settings/notifications", h.notificationSettingsPage)
+	mux.HandleFunc("POST /settings/notifications/calm", h.saveCalmMode)
+	mux.HandleFunc("POST /settings/notifications/policy", h.saveNotificationPolicy)
+	mux.HandleFunc("POST /settings/notifications/requests/{id}", h.answerNotificationRequest)
+	mux.HandleFunc("GET /settings/invites", h.invitesPage)
+	mux.HandleFunc("POST /settings/invites", h.createInvite)
+	mux.HandleFunc("POST /settings/invites/{id}/revoke", h.revokeInvite)
+	mux.HandleFunc("GET /invite/{code}", h.invite)
+	mux.HandleFunc("GET /settings/domain_blocks", h.domainBlocksPage)
+	mux.HandleFunc("POST /settings/domain_blocks", h.changeDomainBlock)
 	mux.HandleFunc("GET /follow_requests", h.requestsPage)
 	mux.HandleFunc("GET /lists", h.listsPage)
 	mux.HandleFunc("POST /lists", h.createList)
