@@ -60,8 +60,16 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 	delivery := fs.Int("delivery", 0, "instead of the API scenarios, time the delivery of posts to this many remote inboxes (e.g. 1000)")
 	deliveryHosts := fs.Int("delivery-hosts", 10, "with -delivery: loopback hosts (127.0.0.1 ... 127.0.0.N) serving the inboxes")
 	deliveryPosts := fs.Int("delivery-posts", 3, "with -delivery: posts to deliver, one after the other")
+	ingest := fs.Int("ingest", 0, "instead of the API scenarios, time the inbox ingest of this many signed Create activities (e.g. 10000)")
+	ingestActors := fs.Int("ingest-actors", 100, "with -ingest: remote actors signing the activities (served from 127.0.0.2)")
+	ingestFollowers := fs.Int("ingest-followers", 5, "with -ingest: local followers of every remote actor")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *ingest > 0 {
+		return runIngest(ctx, bench.IngestOptions{Engine: o.Engine, DatabaseURL: o.DatabaseURL, Data: o.Data,
+			Activities: *ingest, Actors: *ingestActors, Followers: *ingestFollowers, Clients: o.Clients, ProfileDir: o.ProfileDir,
+			Log: func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }}, *out, stdout)
 	}
 	if *delivery > 0 {
 		return runDelivery(ctx, bench.DeliveryOptions{Engine: o.Engine, DatabaseURL: o.DatabaseURL, Data: o.Data,
@@ -100,6 +108,20 @@ func mainErr(ctx context.Context, args []string, stdout, stderr io.Writer) error
 // runDelivery runs the delivery measurement and prints its table.
 func runDelivery(ctx context.Context, o bench.DeliveryOptions, out string, stdout io.Writer) error {
 	rep, err := bench.Delivery(ctx, o)
+	if err != nil {
+		return err
+	}
+	md := rep.Markdown()
+	fmt.Fprint(stdout, md)
+	if out != "" {
+		return os.WriteFile(out, []byte(md), 0o644)
+	}
+	return nil
+}
+
+// runIngest runs the ingest measurement and prints its table.
+func runIngest(ctx context.Context, o bench.IngestOptions, out string, stdout io.Writer) error {
+	rep, err := bench.Ingest(ctx, o)
 	if err != nil {
 		return err
 	}

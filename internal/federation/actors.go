@@ -62,6 +62,15 @@ func (h *Handler) actor(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
+	// In authorized-fetch mode an unsigned request gets only what verifying
+	// signatures needs (Mastodon's restricted actor): the key must be
+	// fetchable without a signature, or no server could sign its first GET.
+	restricted := h.Cfg.Federation.AuthorizedFetch && !signed(r)
+	if h.Cfg.Federation.AuthorizedFetch && !restricted {
+		if _, ok := h.fetchSigner(w, r, a, true); !ok {
+			return
+		}
+	}
 	keys, err := h.Store.AccountKeys(r.Context(), a.ID, httpsig.GenerateKey)
 	if err != nil {
 		h.Log.Error("account keys", "account", a.ID, "err", err)
@@ -74,6 +83,14 @@ func (h *Handler) actor(w http.ResponseWriter, r *http.Request) {
 		AvatarURL: h.Cfg.URL + domain.AvatarMissing,
 		HeaderURL: h.Cfg.URL + domain.HeaderMissing,
 	})
+	if restricted {
+		w.Header().Add("Vary", "Signature")
+		writeAP(w, http.StatusOK, map[string]any{
+			"@context": act.Context, "id": act.ID, "type": act.Type, "preferredUsername": act.PreferredUsername,
+			"inbox": act.Inbox, "outbox": act.Outbox, "publicKey": act.PublicKey, "endpoints": act.Endpoints,
+		})
+		return
+	}
 	if a.MovedToAccountID != 0 {
 		if to, err := h.Store.Account(r.Context(), a.MovedToAccountID); err == nil && to.URI != "" {
 			act.MovedTo = to.URI
@@ -99,7 +116,7 @@ func (h *Handler) following(w http.ResponseWriter, r *http.Request) { h.graphCol
 // items only when the account does not hide its collections.
 func (h *Handler) graphCollection(w http.ResponseWriter, r *http.Request, followers bool) {
 	a := h.localAccount(w, r)
-	if a == nil {
+	if a == nil || !h.authorizedFetch(w, r, a) {
 		return
 	}
 	id, total := h.actorURI(a)+"/following", a.FollowingCount
@@ -152,7 +169,7 @@ func (h *Handler) graphCollection(w http.ResponseWriter, r *http.Request, follow
 // Create and Announce activities, paged by status id like Mastodon.
 func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 	a := h.localAccount(w, r)
-	if a == nil {
+	if a == nil || !h.authorizedFetch(w, r, a) {
 		return
 	}
 	id := h.actorURI(a) + "/outbox"
@@ -237,7 +254,7 @@ func (h *Handler) featuredTags(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) emptyCollection(w http.ResponseWriter, r *http.Request, suffix string) {
 	a := h.localAccount(w, r)
-	if a == nil {
+	if a == nil || !h.authorizedFetch(w, r, a) {
 		return
 	}
 	writeAP(w, http.StatusOK, &activitypub.OrderedCollection{

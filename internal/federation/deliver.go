@@ -20,7 +20,6 @@ import (
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/httpclient"
 	"github.com/agora-social/agora/internal/httpsig"
-	"github.com/agora-social/agora/internal/store"
 )
 
 // Delivery retries (docs/federation.md, "Delivery"). A failed attempt n is
@@ -95,11 +94,15 @@ func (w *deliverWorker) Work(ctx context.Context, job *river.Job[DeliverArgs]) e
 		return river.JobCancel(fmt.Errorf("inbox %q is not an http(s) URL", a.Inbox))
 	}
 	host := strings.ToLower(u.Host)
-	// A suspended domain gets nothing from us (one indexed lookup).
-	if block, err := h.Store.DomainBlockFor(ctx, strings.ToLower(u.Hostname())); err != nil {
+	// A suspended domain, or in allow-list mode a domain not allowed, gets
+	// nothing from us (one or two indexed lookups).
+	switch fed, err := h.federation(ctx, u.Hostname()); {
+	case err != nil:
 		return err
-	} else if block != nil && block.Severity == store.SeveritySuspend {
-		return river.JobCancel(fmt.Errorf("delivery to %s: domain %s is suspended", a.Inbox, block.Domain))
+	case fed == hostSuspended:
+		return river.JobCancel(fmt.Errorf("delivery to %s: domain is suspended", a.Inbox))
+	case fed == hostNotAllowed:
+		return river.JobCancel(fmt.Errorf("delivery to %s: domain is not allowed (allow-list mode)", a.Inbox))
 	}
 	state, err := h.Store.DeliveryHostState(ctx, host)
 	if err != nil {

@@ -6,6 +6,7 @@ package federation
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"mime"
 	"net/http"
@@ -117,7 +118,7 @@ func writeAP(w http.ResponseWriter, status int, v any) {
 		return
 	}
 	w.Header().Set("Content-Type", activitypub.ContentType+"; charset=utf-8")
-	w.Header().Set("Vary", "Accept")
+	w.Header().Add("Vary", "Accept")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
 }
@@ -129,4 +130,85 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	_, _ = w.Write(buf.Bytes())
+}
+
+// fetcher is the remote actor that signed a GET of an ActivityPub document.
+type fetcher struct {
+	host string          // the host of the key's owner, lower case
+	acct *domain.Account // the key's owner's account here; nil when unknown
+}
+
+// signed reports whether r carries an HTTP signature (either kind).
+func signed(r *http.Request) bool {
+	return r.Header.Get("Signature") != "" || r.Header.Get("Signature-Input") != ""
+}
+
+// fetchSigner verifies the signature of a GET of owner's documents (owner
+// nil for documents of the server) and checks the signer may read them: its
+// domain federates with us (403 otherwise), and owner neither blocks it nor
+// hides its domain (404, as for a missing document). A request without a
+// valid signature is refused with 401 when required (authorized-fetch
+// mode); otherwise it yields a nil signer. ok false means the refusal is
+// written.
+func (h *Handler) fetchSigner(w http.ResponseWriter, r *http.Request, owner *domain.Account, required bool) (s *fetcher, ok bool) {
+	ctx := r.Context()
+	if !signed(r) {
+		if required {
+			writeError(w, http.StatusUnauthorized, "Request not signed")
+			return nil, false
+		}
+		return nil, true
+	}
+	v, err := h.verifier.Verify(ctx, r, nil)
+	if err != nil {
+		h.Log.Debug("fetch: signature refused", "err", err, "remote", r.RemoteAddr)
+		if required {
+			writeError(w, http.StatusUnauthorized, "Verification failed: "+err.Error())
+			return nil, false
+		}
+		return nil, true // served as an unsigned request would be
+	}
+	s = &fetcher{host: hostOf(v.Owner)}
+	switch fed, err := h.federation(ctx, s.host); {
+	case err != nil:
+		h.Log.Error("fetch: domain block", "err", err)
+		writeError(w, http.StatusServiceUnavailable, "Could not check the signer; try again later")
+		return nil, false
+	case fed != hostFederates:
+		writeError(w, http.StatusForbidden, "This server does not federate with your domain")
+		return nil, false
+	}
+	s.acct, err = h.Store.AccountByURI(ctx, v.Owner)
+	if err != nil && !errors.Is(err, domain.ErrNotFound) {
+		h.Log.Error("fetch: load signer", "err", err)
+		writeError(w, http.StatusInternalServerError, "An internal error occurred")
+		return nil, false
+	}
+	if owner == nil {
+		return s, true
+	}
+	hidden, err := h.Store.BlocksDomain(ctx, owner.ID, s.host)
+	if err == nil && !hidden && s.acct != nil {
+		hidden, err = h.Store.BlockedEither(ctx, owner.ID, s.acct.ID)
+	}
+	if err != nil {
+		h.Log.Error("fetch: blocks", "err", err)
+		writeError(w, http.StatusInternalServerError, "An internal error occurred")
+		return nil, false
+	}
+	if hidden {
+		writeError(w, http.StatusNotFound, "Record not found")
+		return nil, false
+	}
+	return s, true
+}
+
+// authorizedFetch is fetchSigner for documents that, in authorized-fetch
+// mode, need a signature; outside it every request passes unverified.
+func (h *Handler) authorizedFetch(w http.ResponseWriter, r *http.Request, owner *domain.Account) bool {
+	if !h.Cfg.Federation.AuthorizedFetch {
+		return true
+	}
+	_, ok := h.fetchSigner(w, r, owner, true)
+	return ok
 }

@@ -1,7 +1,10 @@
 package federation
 
 import (
+	"strings"
+
 	"context"
+	"github.com/agora-social/agora/internal/store"
 	"sync"
 	"time"
 )
@@ -73,4 +76,38 @@ func (l *hostLimiter) acquire(ctx context.Context, host string) (func(), error) 
 		done()
 		return nil, ctx.Err()
 	}
+}
+
+// Refusal reasons of federates.
+const (
+	hostFederates = iota
+	hostSuspended // a domain block suspends it
+	hostNotAllowed
+)
+
+// federation reports whether this server federates with host: not when a
+// domain block suspends it, nor, in allow-list mode, when no domain allow
+// covers it. One or two indexed lookups; local hosts always federate.
+func (h *Handler) federation(ctx context.Context, host string) (int, error) {
+	host = strings.ToLower(host)
+	if host == "" || strings.EqualFold(host, h.Cfg.Domain) {
+		return hostFederates, nil
+	}
+	b, err := h.Store.DomainBlockFor(ctx, host)
+	if err != nil {
+		return 0, err
+	}
+	if b != nil && b.Severity == store.SeveritySuspend {
+		return hostSuspended, nil
+	}
+	if h.Cfg.Federation.Allowlist() {
+		ok, err := h.Store.DomainAllowed(ctx, host)
+		if err != nil {
+			return 0, err
+		}
+		if !ok {
+			return hostNotAllowed, nil
+		}
+	}
+	return hostFederates, nil
 }

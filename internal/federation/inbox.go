@@ -93,13 +93,30 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	// Nothing from a suspended domain is verified (no key fetch there) or
-	// stored; it is answered as if accepted, as Mastodon does not tell.
-	if suspended, err := h.suspendedDomain(ctx, body); err != nil {
-		h.Log.Error("inbox: domain block", "err", err)
+	// stored; it is answered as if accepted, as Mastodon does not tell. In
+	// allow-list mode a domain not allowed is refused, before any key fetch.
+	// The body is parsed once, before verification, only to find the
+	// sender's domain; it is judged (depth, JSON) after verification.
+	tooDeep := jsonDepth(body) > MaxJSONDepth
+	var act incoming
+	parseErr := errors.New("not parsed")
+	if !tooDeep {
+		parseErr = json.Unmarshal(body, &act)
+	}
+	fed := hostFederates
+	if parseErr == nil {
+		fed, err = h.federation(ctx, hostOf(idOf(act.Actor)))
+	}
+	switch {
+	case err != nil:
+		h.Log.Error("inbox: domain rules", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "Could not check the sender; try again later")
 		return
-	} else if suspended {
+	case fed == hostSuspended:
 		w.WriteHeader(http.StatusAccepted)
+		return
+	case fed == hostNotAllowed:
+		writeError(w, http.StatusForbidden, "This server does not federate with your domain")
 		return
 	}
 	var recipient domain.ID
@@ -120,12 +137,11 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusUnauthorized, msg)
 		return
 	}
-	if jsonDepth(body) > MaxJSONDepth {
+	if tooDeep {
 		writeError(w, http.StatusBadRequest, "Activity is nested too deeply")
 		return
 	}
-	var act incoming
-	if err := json.Unmarshal(body, &act); err != nil {
+	if parseErr != nil {
 		writeError(w, http.StatusBadRequest, "Body is not a JSON object")
 		return
 	}
@@ -218,22 +234,4 @@ func jsonDepth(b []byte) int {
 		}
 	}
 	return deepest
-}
-
-// suspendedDomain reports whether the activity's actor (read without
-// trusting it: the signature is checked afterwards) is on a suspended
-// domain.
-func (h *Handler) suspendedDomain(ctx context.Context, body []byte) (bool, error) {
-	if jsonDepth(body) > MaxJSONDepth {
-		return false, nil // refused below
-	}
-	var act incoming
-	if json.Unmarshal(body, &act) != nil {
-		return false, nil
-	}
-	b, err := h.Store.DomainBlockFor(ctx, hostOf(idOf(act.Actor)))
-	if err != nil {
-		return false, err
-	}
-	return b != nil && b.Severity == store.SeveritySuspend, nil
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/agora-social/agora/internal/activitypub"
@@ -29,12 +30,58 @@ const (
 	acceptActivity   = `application/activity+json, application/ld+json; profile="https://www.w3.org/ns/activitystreams"`
 )
 
+// Limits of the in-memory layer of the key cache.
+const (
+	// keyMemoryTTL is how long a key read from remote_keys is used from
+	// memory before it is read again (a rotation seen by another node
+	// reaches this one within it; a failed verification refreshes at once).
+	keyMemoryTTL = 5 * time.Minute
+	// keyMemoryMax bounds the keys held in memory.
+	keyMemoryMax = 10000
+)
+
 // keyCache resolves keyIds through the remote_keys table, fetching
-// unknown (and, on request, stale) keys with a signed GET.
-type keyCache struct{ h *Handler }
+// unknown (and, on request, stale) keys with a signed GET. Keys used
+// recently are also held in memory, so that verifying the signatures of
+// busy remote servers costs no database read.
+type keyCache struct {
+	h   *Handler
+	mu  sync.Mutex
+	mem map[string]memKey
+}
+
+type memKey struct {
+	key      *httpsig.Key
+	loadedAt time.Time
+}
+
+func (c *keyCache) remember(k *httpsig.Key) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.mem == nil {
+		c.mem = map[string]memKey{}
+	}
+	if len(c.mem) >= keyMemoryMax {
+		for id := range c.mem { // drop an arbitrary tenth
+			delete(c.mem, id)
+			if len(c.mem) < keyMemoryMax*9/10 {
+				break
+			}
+		}
+	}
+	c.mem[k.ID] = memKey{key: k, loadedAt: c.h.Now()}
+}
 
 // ResolveKey implements httpsig.KeyResolver.
 func (c *keyCache) ResolveKey(ctx context.Context, keyID string, refresh bool) (*httpsig.Key, error) {
+	if !refresh {
+		c.mu.Lock()
+		m, ok := c.mem[keyID]
+		c.mu.Unlock()
+		if ok && c.h.Now().Sub(m.loadedAt) < keyMemoryTTL {
+			return m.key, nil
+		}
+	}
 	cached, err := c.h.Store.RemoteKey(ctx, keyID)
 	if err != nil && !errors.Is(err, domain.ErrNotFound) {
 		return nil, err
@@ -42,7 +89,9 @@ func (c *keyCache) ResolveKey(ctx context.Context, keyID string, refresh bool) (
 	if cached != nil {
 		fresh := c.h.Now().Sub(time.UnixMilli(cached.FetchedAt)) < KeyRefetchInterval
 		if !refresh || fresh {
-			return &httpsig.Key{ID: keyID, Owner: cached.OwnerURI, PEM: cached.PublicKey}, nil
+			k := &httpsig.Key{ID: keyID, Owner: cached.OwnerURI, PEM: cached.PublicKey}
+			c.remember(k)
+			return k, nil
 		}
 	}
 	k, err := c.fetch(ctx, keyID)
@@ -52,6 +101,7 @@ func (c *keyCache) ResolveKey(ctx context.Context, keyID string, refresh bool) (
 	if err := c.h.Store.SaveRemoteKey(ctx, &store.RemoteKey{KeyID: k.ID, OwnerURI: k.Owner, PublicKey: k.PEM}); err != nil {
 		return nil, err
 	}
+	c.remember(k)
 	return k, nil
 }
 
@@ -124,10 +174,23 @@ func sameHost(a, b string) bool {
 	return err1 == nil && err2 == nil && ua.Host != "" && strings.EqualFold(ua.Host, ub.Host)
 }
 
+// ErrNotAllowed is the error of a fetch from a domain not allowed in
+// allow-list mode.
+var ErrNotAllowed error = domain.Forbidden("the domain is not allowed (allow-list mode)")
+
 // SignedGet fetches an ActivityPub document, signed by the instance actor
-// (servers in authorized-fetch mode require signed GETs).
+// (servers in authorized-fetch mode require signed GETs). Suspended
+// domains, and in allow-list mode domains not allowed, are not fetched.
 func (h *Handler) SignedGet(ctx context.Context, rawURL string, limit int64) ([]byte, error) {
 	h.init()
+	switch fed, err := h.federation(ctx, hostOf(rawURL)); {
+	case err != nil:
+		return nil, err
+	case fed == hostSuspended:
+		return nil, fmt.Errorf("fetch %s: %w", rawURL, domain.Forbidden("the domain is suspended"))
+	case fed == hostNotAllowed:
+		return nil, fmt.Errorf("fetch %s: %w", rawURL, ErrNotAllowed)
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
 	if err != nil {
 		return nil, err

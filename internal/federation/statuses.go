@@ -6,12 +6,16 @@ import (
 
 	"github.com/agora-social/agora/internal/activitypub"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/store"
 )
 
 // status serves a local post as a Note (or, at .../activity, the Create or
-// Announce that published it), with content negotiation like actors. Only
-// public and unlisted posts are served: followers-only and direct posts
-// need authorized fetch, which is not implemented yet, so they are 404.
+// Announce that published it), with content negotiation like actors.
+// Public and unlisted posts are served to anyone (in authorized-fetch mode,
+// to any valid signer whose domain federates and whom the author does not
+// block). A followers-only post is served only to a signed request from a
+// server where the author has a follower (that server receives the post by
+// delivery already); direct posts are never served (404).
 func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
 	name := r.PathValue("name")
 	id, ok := domain.ParseID(r.PathValue("id"))
@@ -27,10 +31,19 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
 	if a == nil {
 		return
 	}
+	var f *fetcher
+	if h.Cfg.Federation.AuthorizedFetch {
+		if f, ok = h.fetchSigner(w, r, a, true); !ok {
+			return
+		}
+	}
 	it, err := h.Store.OutboxStatus(r.Context(), a.ID, id)
 	if errors.Is(err, domain.ErrNotFound) {
-		writeError(w, http.StatusNotFound, "Record not found")
-		return
+		it, ok = h.privateStatus(w, r, a, id, f)
+		if !ok {
+			return
+		}
+		err = nil
 	}
 	if err != nil {
 		h.Log.Error("load status", "id", id, "err", err)
@@ -50,25 +63,67 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
 		writeAP(w, http.StatusOK, ann)
 		return
 	}
-	// The same Note as was delivered: mentions, hashtags, poll, media.
-	note, err := h.statusNote(r.Context(), a, &it.Status)
+	// The same Note as was delivered: mentions, hashtags, poll, media,
+	// interaction policy.
+	pn, err := h.statusPolicyNote(r.Context(), a, &it.Status)
 	if err != nil {
 		h.Log.Error("render status", "id", id, "err", err)
 		writeError(w, http.StatusInternalServerError, "An internal error occurred")
 		return
 	}
 	if activity {
-		c := activitypub.NewCreate(actorURI, note)
-		c.Context = activitypub.NoteContext
+		c := activitypub.NewCreate(actorURI, pn.Note)
+		c.Context, c.Object = activitypub.PolicyNoteContext(), pn
 		writeAP(w, http.StatusOK, c)
 		return
 	}
-	note.Context = activitypub.NoteContext
-	writeAP(w, http.StatusOK, note)
+	pn.Context = activitypub.PolicyNoteContext()
+	writeAP(w, http.StatusOK, pn)
 }
 
 // statusActivity serves .../statuses/{id}/activity.
 func (h *Handler) statusActivity(w http.ResponseWriter, r *http.Request) {
 	r.SetPathValue("activity", "1")
 	h.status(w, r)
+}
+
+// privateStatus loads a followers-only post of a for a signed request from
+// a server where a has a follower (f is the verified signer, or nil when
+// not verified yet); anything else is 404. ok false means the answer is
+// written.
+func (h *Handler) privateStatus(w http.ResponseWriter, r *http.Request, a *domain.Account, id domain.ID, f *fetcher) (*store.OutboxItem, bool) {
+	ctx := r.Context()
+	st, err := h.Store.Status(ctx, id)
+	notFound := errors.Is(err, domain.ErrNotFound)
+	if err != nil && !notFound {
+		h.Log.Error("load status", "id", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "An internal error occurred")
+		return nil, false
+	}
+	if notFound || st.AccountID != a.ID || st.Visibility != domain.Private || st.ReblogOfID != 0 {
+		writeError(w, http.StatusNotFound, "Record not found")
+		return nil, false
+	}
+	if f == nil {
+		var ok bool
+		if f, ok = h.fetchSigner(w, r, a, false); !ok {
+			return nil, false
+		}
+	}
+	follows := false
+	if f != nil {
+		if follows, err = h.Store.FollowedFromDomain(ctx, a.ID, f.host); err != nil {
+			h.Log.Error("load followers", "id", id, "err", err)
+			writeError(w, http.StatusInternalServerError, "An internal error occurred")
+			return nil, false
+		}
+	}
+	if !follows {
+		writeError(w, http.StatusNotFound, "Record not found")
+		return nil, false
+	}
+	// The answer depends on the signer: shared caches must not keep it.
+	w.Header().Set("Cache-Control", "private")
+	w.Header().Add("Vary", "Signature")
+	return &store.OutboxItem{Status: *st}, true
 }

@@ -20,6 +20,7 @@ func (a *API) registerMisc(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/suggestions/{id}", a.endpoint(userOnly, "read", a.dismissSuggestion))
 	mux.HandleFunc("GET /api/v1/directory", a.endpoint(anyone, "", a.directory))
 	a.registerDomainBlocks(mux)
+	a.registerDomainAllows(mux)
 	a.registerInvites(mux)
 	a.registerCommunityNotes(mux)
 	a.registerSignUpBlocks(mux)

@@ -1,0 +1,377 @@
+package bench
+
+import (
+	"bytes"
+	"context"
+	"crypto/rsa"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/agora-social/agora/internal/accounts"
+	"github.com/agora-social/agora/internal/app"
+	"github.com/agora-social/agora/internal/config"
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/httpsig"
+	"github.com/agora-social/agora/internal/store"
+)
+
+// IngestOptions shape the inbox ingest measurement: Actors remote actors,
+// served with their keys by a local actor server on 127.0.0.2, each
+// followed by Followers local accounts; Activities signed Create
+// activities (public Notes), spread evenly over the actors, POSTed by
+// Clients concurrent clients to the shared inbox of an in-process agora.
+// The actors share one RSA key pair (generating thousands costs minutes);
+// each has its own keyId, so the key cache and the verification work as
+// for distinct keys.
+type IngestOptions struct {
+	Engine         string // sqlite | postgres
+	DatabaseURL    string // PostgreSQL base URL; a fresh schema is made unless ExistingSchema
+	ExistingSchema bool
+	Data           string // data folder (default: a temporary one)
+	Activities     int
+	Actors         int
+	Followers      int // local followers of every remote actor
+	Clients        int
+	// ProfileDir, when set, receives a CPU profile of the run
+	// (DIR/ingest.pprof).
+	ProfileDir string
+	Log        func(format string, a ...any)
+}
+
+// IngestReport is the outcome of an ingest measurement.
+type IngestReport struct {
+	Opts     IngestOptions
+	Inbox    time.Duration // from the first POST to the last 202
+	EndToEnd time.Duration // from the first POST to the last note in every follower's home timeline
+	Refused  int64         // POSTs not answered 202
+}
+
+// InboxRate is the rate of 202 answers (verified, stored and enqueued
+// activities) per second.
+func (r *IngestReport) InboxRate() float64 {
+	return float64(r.Opts.Activities-int(r.Refused)) / r.Inbox.Seconds()
+}
+
+// EndToEndRate is the rate of activities in their followers' home
+// timelines per second.
+func (r *IngestReport) EndToEndRate() float64 {
+	return float64(r.Opts.Activities) / r.EndToEnd.Seconds()
+}
+
+// Markdown renders the report as a table row with its header.
+func (r *IngestReport) Markdown() string {
+	var b strings.Builder
+	b.WriteString("| engine | activities | remote actors | local followers each | clients | inbox 202/s | end-to-end activities/s | refused |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %.0f | %.0f | %d |\n", r.Opts.Engine, r.Opts.Activities, r.Opts.Actors,
+		r.Opts.Followers, r.Opts.Clients, r.InboxRate(), r.EndToEndRate(), r.Refused)
+	return b.String()
+}
+
+// actorServer serves the remote actors' documents and WebFinger, and
+// accepts whatever agora posts to their inboxes.
+type actorServer struct {
+	base, pub string
+	posts     atomic.Int64
+}
+
+func (s *actorServer) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodPost {
+		_, _ = io.Copy(io.Discard, r.Body)
+		s.posts.Add(1)
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
+	host := strings.TrimPrefix(s.base, "http://")
+	name, ok := strings.CutPrefix(r.URL.Path, "/users/")
+	if r.URL.Path == "/.well-known/webfinger" {
+		name, ok = strings.CutPrefix(r.URL.Query().Get("resource"), "acct:")
+		name, ok = strings.CutSuffix(name, "@"+host)
+		w.Header().Set("Content-Type", "application/jrd+json")
+		_ = json.NewEncoder(w).Encode(map[string]any{"subject": "acct:" + name + "@" + host, "links": []map[string]string{
+			{"rel": "self", "type": "application/activity+json", "href": s.base + "/users/" + name}}})
+		return
+	}
+	if !ok || name == "" || strings.Contains(name, "/") {
+		http.NotFound(w, r)
+		return
+	}
+	id := s.base + "/users/" + name
+	w.Header().Set("Content-Type", "application/activity+json")
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"@context": []string{"https://www.w3.org/ns/activitystreams", "https://w3id.org/security/v1"},
+		"id":       id, "type": "Person", "preferredUsername": name, "inbox": id + "/inbox", "followers": id + "/followers",
+		"endpoints": map[string]string{"sharedInbox": s.base + "/inbox"},
+		"publicKey": map[string]string{"id": id + "#main-key", "owner": id, "publicKeyPem": s.pub},
+	})
+}
+
+// Ingest runs the ingest measurement in this process.
+func Ingest(ctx context.Context, o IngestOptions) (*IngestReport, error) {
+	if o.Log == nil {
+		o.Log = func(string, ...any) {}
+	}
+	if o.Activities < 1 || o.Actors < 1 || o.Followers < 1 || o.Clients < 1 {
+		return nil, fmt.Errorf("ingest: want at least one activity, actor, follower and client")
+	}
+	dbURL, data, cleanup, err := prepareDatabase(Options{Engine: o.Engine, DatabaseURL: o.DatabaseURL,
+		ExistingSchema: o.ExistingSchema, Data: o.Data, Log: o.Log})
+	defer cleanup()
+	if err != nil {
+		return nil, err
+	}
+	pub, privPEM, err := httpsig.GenerateKey()
+	if err != nil {
+		return nil, err
+	}
+	priv, err := httpsig.ParsePrivateKey(privPEM)
+	if err != nil {
+		return nil, err
+	}
+	actorLn, err := net.Listen("tcp", "127.0.0.2:0")
+	if err != nil {
+		return nil, fmt.Errorf("actor server on 127.0.0.2: %w", err)
+	}
+	actors := &actorServer{base: "http://" + actorLn.Addr().String(), pub: pub}
+	actorSrv := &http.Server{Handler: actors, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = actorSrv.Serve(actorLn) }()
+	defer actorSrv.Close()
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	base := "http://" + ln.Addr().String()
+	vars := map[string]string{
+		"AGORA_URL":                     base,
+		"AGORA_DATA":                    data,
+		"DATABASE_URL":                  dbURL,
+		"AGORA_ALLOW_PRIVATE_ADDRESSES": "true", // the actor server is on loopback
+		"AGORA_RATE_LIMITS":             "false",
+		"AGORA_LOG_LEVEL":               "error",
+	}
+	cfg, err := config.Load(func(k string) string { return vars[k] })
+	if err != nil {
+		return nil, err
+	}
+	actx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a, err := app.Open(actx, cfg, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return nil, fmt.Errorf("open app: %w", err)
+	}
+	defer a.Close()
+	if err := a.Start(actx); err != nil {
+		return nil, fmt.Errorf("start app: %w", err)
+	}
+	srv := &http.Server{Handler: a.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer func() {
+		sctx, c := context.WithTimeout(context.Background(), 10*time.Second)
+		defer c()
+		_ = srv.Shutdown(sctx)
+		cancel()
+		a.Stop(sctx)
+	}()
+
+	followers, err := seedIngestFollowers(ctx, a, actors.base, o)
+	if err != nil {
+		return nil, err
+	}
+	o.Log("ingest: %d remote actors followed by %d local accounts (%s); signing %d activities", o.Actors, o.Followers, o.Engine, o.Activities)
+	reqs, err := signedCreates(actors.base, base+"/inbox", priv, o)
+	if err != nil {
+		return nil, err
+	}
+
+	stopProfile, err := startProfile(o.ProfileDir, "ingest", true)
+	if err != nil {
+		return nil, err
+	}
+	defer stopProfile()
+	rep := &IngestReport{Opts: o}
+	client := NewHTTPClient(o.Clients)
+	start := time.Now()
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	var firstErr atomic.Value
+	var refused atomic.Int64
+	for range o.Clients {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(reqs) || ctx.Err() != nil {
+					return
+				}
+				code, err := reqs[i].post(ctx, client)
+				if err != nil || code != http.StatusAccepted {
+					if refused.Add(1); err != nil {
+						firstErr.CompareAndSwap(nil, err.Error())
+					} else {
+						firstErr.CompareAndSwap(nil, fmt.Sprintf("status %d", code))
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	rep.Inbox = time.Since(start)
+	rep.Refused = refused.Load()
+	if rep.Refused > 0 {
+		return nil, fmt.Errorf("ingest: %d activities refused (first: %v)", rep.Refused, firstErr.Load())
+	}
+	// An activity is processed (the note stored and fanned out to all its
+	// actor's followers' home timelines) in one transaction of the inbox
+	// worker, and every follower follows every actor: the run ends when
+	// the first follower's home timeline holds all the notes. The poll
+	// counts an index range every 50 ms, so as not to take the CPU it
+	// measures.
+	deadline := time.Now().Add(10 * time.Minute)
+	for {
+		var n int
+		if err := a.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM home_feed WHERE account_id = $1`, int64(followers[0])).Scan(&n); err != nil {
+			return nil, err
+		}
+		if n >= o.Activities {
+			break
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("ingest: %d of %d notes in a home timeline after 10 minutes", n, o.Activities)
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	rep.EndToEnd = time.Since(start)
+	// Every activity is in the home timelines of its actor's followers.
+	var n int64
+	if err := a.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM home_feed WHERE account_id IN (`+idList(followers)+`)`).Scan(&n); err != nil {
+		return nil, err
+	}
+	if want := int64(o.Activities * o.Followers); n != want {
+		return nil, fmt.Errorf("ingest: %d home timeline entries, want %d", n, want)
+	}
+	return rep, nil
+}
+
+func idList(ids []domain.ID) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = id.String()
+	}
+	return strings.Join(parts, ",")
+}
+
+// seedIngestFollowers creates the local followers and makes each follow
+// every remote actor (resolved through WebFinger and the actor server, as
+// a follow from the API would).
+func seedIngestFollowers(ctx context.Context, a *app.App, actorBase string, o IngestOptions) ([]domain.ID, error) {
+	host := strings.TrimPrefix(actorBase, "http://")
+	var remotes []*domain.Account
+	for i := range o.Actors {
+		r, err := a.Fed.ResolveAccount(ctx, fmt.Sprintf("a%d", i), host)
+		if err != nil {
+			return nil, fmt.Errorf("resolve remote actor %d: %w", i, err)
+		}
+		remotes = append(remotes, r)
+	}
+	var ids []domain.ID
+	for i := range o.Followers {
+		name := fmt.Sprintf("reader%d", i)
+		_, acct, err := a.Accounts.Register(ctx, accounts.SignUp{Username: name, Email: name + "@example.org",
+			Password: "correct horse battery", ByAdmin: true})
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range remotes {
+			if _, err := a.Store.Follow(ctx, acct.ID, r.ID, store.FollowOptions{}); err != nil {
+				return nil, err
+			}
+		}
+		ids = append(ids, acct.ID)
+	}
+	return ids, nil
+}
+
+// signedPost is one activity ready to send: its body and signed headers.
+type signedPost struct {
+	url    string
+	body   []byte
+	header http.Header
+}
+
+func (p *signedPost) post(ctx context.Context, c *http.Client) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, p.url, bytes.NewReader(p.body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header = p.header.Clone()
+	res, err := c.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	return res.StatusCode, nil
+}
+
+// signedCreates builds and signs the activities before the measurement
+// (on every core), so that signing, the remote servers' work, is not
+// counted.
+func signedCreates(actorBase, inbox string, priv *rsa.PrivateKey, o IngestOptions) ([]*signedPost, error) {
+	out := make([]*signedPost, o.Activities)
+	now := time.Now().UTC()
+	var next atomic.Int64
+	var failed atomic.Value
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(out) {
+					return
+				}
+				actor := fmt.Sprintf("%s/users/a%d", actorBase, i%o.Actors)
+				note := fmt.Sprintf("%s/notes/%d", actor, i)
+				body, _ := json.Marshal(map[string]any{
+					"@context": "https://www.w3.org/ns/activitystreams",
+					"id":       note + "/activity", "type": "Create", "actor": actor,
+					"to": []string{"https://www.w3.org/ns/activitystreams#Public"}, "cc": []string{actor + "/followers"},
+					"object": map[string]any{
+						"id": note, "type": "Note", "attributedTo": actor, "url": note,
+						"content":   fmt.Sprintf("<p>Note %d from the ingest benchmark, with a <a href=\"https://example.org/\">link</a> and #agora</p>", i),
+						"to":        []string{"https://www.w3.org/ns/activitystreams#Public"},
+						"cc":        []string{actor + "/followers"},
+						"published": now.Format(time.RFC3339),
+					},
+				})
+				req, err := http.NewRequest(http.MethodPost, inbox, bytes.NewReader(body))
+				if err != nil {
+					failed.CompareAndSwap(nil, err)
+					return
+				}
+				req.Header.Set("Content-Type", "application/activity+json")
+				if err := httpsig.Sign(req, actor+"#main-key", priv, body, now); err != nil {
+					failed.CompareAndSwap(nil, err)
+					return
+				}
+				out[i] = &signedPost{url: inbox, body: body, header: req.Header}
+			}
+		})
+	}
+	wg.Wait()
+	if err, _ := failed.Load().(error); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
