@@ -102,6 +102,13 @@ func TestCardsForPosts(t *testing.T) {
 		if len(got) != 2 || got[ids(one)[0]].Title != "A story" || got[ids(two)[0]].ID != got[ids(one)[0]].ID {
 			t.Errorf("cards = %v", got)
 		}
+		st := s.Must(t, 200, "GET", "/api/v1/statuses/"+one, "", nil).Map(t)
+		if card, _ := st["card"].(map[string]any); card == nil || card["title"] != "A story" || card["url"] != link || card["type"] != "link" {
+			t.Errorf("status card = %v", st["card"])
+		}
+		if st := s.Must(t, 200, "GET", "/api/v1/statuses/"+plain, "", nil).Map(t); st["card"] != nil {
+			t.Errorf("a post without a link has a card: %v", st["card"])
+		}
 		if n, _ := svc.Run(context.Background()); n != 0 {
 			t.Errorf("second run looked at %d posts again", n)
 		}

@@ -58,8 +58,8 @@ func TestOutboundMediaAttachments(t *testing.T) {
 			t.Errorf("GET %s: %d", doc["url"], status)
 		}
 		_, _, body := s.get(t, fmt.Sprintf("/users/alice/statuses/%d", id), "application/activity+json")
-		if !strings.Contains(string(body), `"name":"An empty square"`) {
-			t.Errorf("fetched Note lacks the attachment: %s", body)
+		if !strings.Contains(string(body), `"name":"An empty square"`) || !strings.Contains(string(body), `"interactionPolicy"`) {
+			t.Errorf("fetched Note lacks the attachment or the interaction policy: %s", body)
 		}
 	})
 }
