@@ -160,10 +160,12 @@ func TestBrowserFlows(t *testing.T) {
 		tb.screenshotOf("compose", "section.compose")
 		tb.do(setValue("status", ""), setValue("spoiler_text", ""))
 
-		// New posts appear without reloading (polled every 15 s).
+		// New posts appear without reloading, pushed by the stream: well
+		// before the 15 s poll would bring them.
 		tb.do(evalJS(`document.title = "still the same page"`))
+		tb.waitFor("the page's stream", `document.querySelector('[data-live="1"]')`)
 		live := w.post(t, "Fresh from the darkroom, posted while you read.")
-		tb.waitLong("the live post", `document.title === "still the same page" && document.querySelector('article[data-id="`+live.String()+`"]')`, 45*time.Second)
+		tb.waitLong("the live post", `document.title === "still the same page" && document.querySelector('article[data-id="`+live.String()+`"]')`, 8*time.Second)
 
 		reply(tb, w.bobPost, "@bob What a view, thanks for sharing!")
 		tb.audit("status")

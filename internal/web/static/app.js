@@ -46,11 +46,10 @@
     update();
   }
 
-  // New posts on the newest page of a timeline.
+  // New posts: pushed by the stream (SSE), else polled every 15 s.
   var feed = document.querySelector("[data-poll]");
   if (feed && window.fetch) {
-    setInterval(function () {
-      if (document.hidden) return;
+    var refresh = function () {
       var first = feed.querySelector("article[data-id]");
       var since = first ? first.dataset.id : "0";
       fetch(feed.dataset.poll + "?since_id=" + since, { credentials: "same-origin" })
@@ -68,6 +67,22 @@
           say(feed.dataset.new.replace("%d", n));
         })
         .catch(function () {});
+    };
+    var streams = { home: "user", local: "public/local", federated: "public" };
+    var stream = streams[feed.dataset.poll.split("/").pop()];
+    var live = null, pending = null;
+    if (window.EventSource && stream) {
+      live = new EventSource("/api/v1/streaming/" + stream);
+      live.onopen = function () { feed.dataset.live = "1"; };
+      live.addEventListener("update", function () {
+        clearTimeout(pending);
+        pending = setTimeout(refresh, 250);
+      });
+    }
+    setInterval(function () {
+      if (document.hidden) return;
+      if (live && live.readyState !== EventSource.CLOSED) return;
+      refresh();
     }, 15000);
   }
 })();
