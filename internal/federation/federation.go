@@ -63,10 +63,9 @@ func (h *Handler) init() {
 	})
 }
 
-// RegisterWorkers adds the federation workers (inbox processing, delivery)
-// to the queue; call it before the queue starts. process may be nil
-// (activities are then only marked processed and logged). Calls after the
-// first do nothing.
+// RegisterWorkers adds the federation workers (inbox processing with
+// process, delivery) to the queue; call it before the queue starts. Calls
+// after the first do nothing.
 func (h *Handler) RegisterWorkers(process InboxProcessor) {
 	h.init()
 	h.registerOnce.Do(func() {

@@ -34,8 +34,8 @@ type InboxArgs struct {
 // Kind names the job in the queue.
 func (InboxArgs) Kind() string { return "federation.inbox" }
 
-// InboxProcessor handles a verified activity. Until the services it needs
-// (follows, statuses, ...) are wired in, the default only records it.
+// InboxProcessor applies a verified, stored activity (Processor.Process);
+// a returned error retries the job, a refusal it logs is not an error.
 type InboxProcessor func(ctx context.Context, a *store.InboxActivity) error
 
 // registerInbound adds the inbox worker to the queue.
@@ -60,12 +60,8 @@ func (w *inboxWorker) Work(ctx context.Context, job *river.Job[InboxArgs]) error
 	if a.ProcessedAt != 0 {
 		return nil
 	}
-	if w.process != nil {
-		if err := w.process(ctx, a); err != nil {
-			return err
-		}
-	} else {
-		w.h.Log.Info("inbox activity received; processing not implemented yet", "type", a.Type, "id", a.ActivityID, "actor", a.ActorURI)
+	if err := w.process(ctx, a); err != nil {
+		return err
 	}
 	return w.h.Store.MarkInboxActivityProcessed(ctx, a.ID)
 }

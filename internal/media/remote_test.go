@@ -7,6 +7,7 @@ import (
 	"image/png"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -77,9 +78,16 @@ func TestCacheRemoteImages(t *testing.T) {
 			t.Fatalf("GET local copy: %v %v", res, err)
 		}
 		res.Body.Close()
-		if second := atts[1].(map[string]any); second["url"] != origin.URL+"/gone.png" {
-			t.Errorf("an image that cannot be fetched keeps its origin: %v", second)
+		second := atts[1].(map[string]any)
+		if second["url"] != s.URL+"/media_proxy/"+bad.String() {
+			t.Errorf("an image without a copy goes through the proxy: %v", second)
 		}
+		noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err = noRedirect.Get(second["url"].(string))
+		if err != nil || res.StatusCode != http.StatusFound || res.Header.Get("Location") != origin.URL+"/gone.png" {
+			t.Fatalf("proxy of a dead image: %v %v", res, err)
+		}
+		res.Body.Close()
 		if list, _ := st.RemoteMediaToCache(ctx, time.Time{}, 10); len(list) != 0 {
 			t.Errorf("after %d failures the dead link is still tried: %d", store.MaxRemoteFetchFailures, len(list))
 		}
@@ -98,7 +106,17 @@ func TestCacheRemoteImages(t *testing.T) {
 			t.Errorf("expired copy kept: %+v", m)
 		}
 		if n, _ := svc.CacheRemote(ctx); n != 0 {
-			t.Errorf("an expired copy was fetched again")
+			t.Errorf("an expired copy was fetched again by the job")
+		}
+		// ... but on demand, through the proxy, it is copied again.
+		s.App.Media.Client = svc.Client
+		res, err = noRedirect.Get(s.URL + "/media_proxy/" + good.String())
+		if err != nil || res.StatusCode != http.StatusFound || !strings.Contains(res.Header.Get("Location"), "/system/media/") {
+			t.Fatalf("proxy of an expired copy: %v %v", res, err)
+		}
+		res.Body.Close()
+		if m, _ := st.Media(ctx, good); m.FileKey == "" {
+			t.Errorf("the proxy did not copy the image again")
 		}
 	})
 }

@@ -59,6 +59,9 @@ func (h *Handler) mediaViews(ms []*store.Media) []*mediaView {
 		v := &mediaView{Type: m.Type, Alt: m.Description, URL: h.mediaURL(m.FileKey), Preview: h.mediaURL(m.PreviewKey)}
 		if m.FileKey == "" {
 			v.URL = m.RemoteURL
+			if h.Media != nil && m.Type == "image" {
+				v.URL, v.Preview = media.ProxyPath+m.ID.String(), "" // same origin, copied on demand
+			}
 		}
 		if v.URL == "" {
 			continue

@@ -39,6 +39,7 @@ func (a *API) registerMedia(mux *http.ServeMux) {
 	mux.HandleFunc("DELETE /api/v1/media/{id}", a.endpoint(userOnly, "write:media", a.deleteMedia))
 	if a.Media != nil {
 		mux.Handle("GET "+media.ServePath, a.Media)
+		mux.HandleFunc("GET "+media.ProxyPath+"{id}", a.Media.ServeProxy)
 	}
 }
 
@@ -199,8 +200,13 @@ func (a *API) renderMedia(m *store.Media) *MediaAttachment {
 		RemoteURL: strPtr(m.RemoteURL), Description: strPtr(m.Description), Blurhash: strPtr(m.Blurhash), Meta: map[string]any{},
 	}
 	if m.FileKey == "" && m.RemoteURL != "" {
-		// Remote media not fetched (yet): clients load it from its origin.
-		out.URL, out.PreviewURL = strPtr(m.RemoteURL), strPtr(m.RemoteURL)
+		// Remote media without a local copy: images through the proxy
+		// (copied on demand), video and audio from their origin.
+		u := m.RemoteURL
+		if a.Media != nil {
+			u = a.Media.ProxyURL(m)
+		}
+		out.URL, out.PreviewURL = strPtr(u), strPtr(u)
 	}
 	var meta media.Meta
 	if json.Unmarshal([]byte(m.Meta), &meta) == nil {
