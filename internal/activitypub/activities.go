@@ -325,3 +325,19 @@ func PolicyURIs(values []string, actor, followers, following string, mentioned [
 	}
 	return out
 }
+
+// Flag is a report sent to the reported account's server: object lists
+// the account first, then the reported posts; content is the comment.
+type Flag struct {
+	Context any      `json:"@context"`
+	ID      string   `json:"id"`
+	Type    string   `json:"type"`
+	Actor   string   `json:"actor"`
+	Object  []string `json:"object"`
+	Content string   `json:"content"`
+}
+
+// NewFlag is a forwarded report.
+func NewFlag(id, actorURI string, objects []string, content string) *Flag {
+	return &Flag{Context: Context, ID: id, Type: "Flag", Actor: actorURI, Object: objects, Content: content}
+}

@@ -57,7 +57,7 @@ func RetryDelay(n int) time.Duration {
 // DeliverArgs is one signed POST of an activity to one inbox.
 type DeliverArgs struct {
 	Inbox   string `json:"inbox"`
-	ActorID int64  `json:"actor_id,string"` // the local account that signs
+	ActorID int64  `json:"actor_id,string"` // the local account that signs (InstanceActor: the server)
 	Body    string `json:"body"`            // the exact bytes sent
 }
 
@@ -251,6 +251,10 @@ func (h *Handler) actorDocument(ctx context.Context, a *domain.Account) (*activi
 	return act, nil
 }
 
+// InstanceActor is the signer id of deliveries made in the server's name
+// (forwarded reports), signed with the instance actor's key.
+const InstanceActor = 0
+
 // signerTTL is how long a parsed signing key is reused before it is read
 // again (a rotated key is picked up within this time).
 const signerTTL = 5 * time.Minute
@@ -277,19 +281,29 @@ func (c *signers) get(ctx context.Context, h *Handler, id domain.ID) (*signer, e
 	if s != nil && now.Before(s.expires) {
 		return s, nil
 	}
-	actor, err := h.Store.Account(ctx, id)
+	var keyID, private string
+	if id == InstanceActor {
+		keys, err := h.Store.InstanceActorKeys(ctx, httpsig.GenerateKey)
+		if err != nil {
+			return nil, err
+		}
+		keyID, private = activitypub.KeyID(h.Cfg.URL+"/actor"), keys.Private
+	} else {
+		actor, err := h.Store.Account(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		keys, err := h.Store.AccountKeys(ctx, id, httpsig.GenerateKey)
+		if err != nil {
+			return nil, err
+		}
+		keyID, private = activitypub.KeyID(h.actorURI(actor)), keys.Private
+	}
+	key, err := httpsig.ParsePrivateKey(private)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := h.Store.AccountKeys(ctx, id, httpsig.GenerateKey)
-	if err != nil {
-		return nil, err
-	}
-	key, err := httpsig.ParsePrivateKey(keys.Private)
-	if err != nil {
-		return nil, err
-	}
-	s = &signer{keyID: activitypub.KeyID(h.actorURI(actor)), key: key, expires: now.Add(signerTTL)}
+	s = &signer{keyID: keyID, key: key, expires: now.Add(signerTTL)}
 	c.mu.Lock()
 	if c.m == nil || len(c.m) > 10000 {
 		c.m = map[domain.ID]*signer{} // bounded: start afresh rather than grow

@@ -56,6 +56,9 @@ type publishWorker struct {
 func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) error {
 	h := w.h
 	o := job.Args.Outgoing
+	if o.Type == "Flag" {
+		return w.flag(ctx, job)
+	}
 	actor, err := h.Store.Account(ctx, o.ActorID)
 	if errors.Is(err, domain.ErrNotFound) {
 		return nil
@@ -104,6 +107,45 @@ func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) e
 			return fmt.Errorf("enqueue deliveries: %w", err)
 		}
 		_, err := river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx, job)
+		return err
+	})
+}
+
+// flag forwards a report about a remote account to its server, in the
+// server's name (the instance actor: the reporter stays anonymous, as
+// Mastodon does), with the reported posts and the reporter's comment.
+func (w *publishWorker) flag(ctx context.Context, job *river.Job[PublishArgs]) error {
+	h, o := w.h, job.Args.Outgoing
+	target, err := h.Store.Account(ctx, o.TargetID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	inbox := target.SharedInboxURL
+	if inbox == "" {
+		inbox = target.InboxURL
+	}
+	if target.Local() || inbox == "" {
+		return nil
+	}
+	actorURI := h.Cfg.URL + "/actor"
+	act := activitypub.NewFlag(actorURI+"#flags/"+o.RowID.String(), actorURI, append([]string{target.URI}, o.Objects...), o.Content)
+	body, err := json.Marshal(act)
+	if err != nil {
+		return err
+	}
+	if _, err := h.Store.InstanceActorKeys(ctx, httpsig.GenerateKey); err != nil {
+		return err
+	}
+	return h.Store.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := h.Jobs.Client().InsertTx(ctx, tx, DeliverArgs{Inbox: inbox, ActorID: InstanceActor, Body: string(body)},
+			&river.InsertOpts{MaxAttempts: DeliveryMaxAttempts})
+		if err != nil {
+			return fmt.Errorf("enqueue the Flag: %w", err)
+		}
+		_, err = river.JobCompleteTx[riverdriver.Driver[*sql.Tx]](ctx, tx, job)
 		return err
 	})
 }

@@ -97,9 +97,9 @@ func (s *Service) CreateReport(ctx context.Context, in ReportInput) (*store.Repo
 			return nil, err
 		}
 	}
-	// forward asks to send a Flag to a remote account's server; local
-	// targets have nobody to forward to. Federation of Flags is not built yet.
-	r.Forwarded = false
+	// forward sends a Flag to a remote account's server, in this server's
+	// name; local targets have nobody to forward to.
+	r.Forwarded = in.Forward && !target.Local()
 	if in.Reporter != nil {
 		n, err := s.Store.CountReportsSince(ctx, in.Reporter.ID, s.Store.Now().Add(-time.Hour))
 		if err != nil {

@@ -26,7 +26,8 @@ type Federator interface {
 // activity is rendered.
 type Outgoing struct {
 	// Type is the ActivityPub activity type: Create, Update, Delete,
-	// Announce, Like, Follow, Accept, Reject, Undo, Block, Add, Remove.
+	// Announce, Like, Follow, Accept, Reject, Undo, Block, Add, Remove,
+	// Flag (a report forwarded in the server's name; ActorID is 0).
 	Type string `json:"type"`
 	// Object says what the activity is about where Type alone does not:
 	// the undone activity's type for Undo (Follow, Like, Announce, Block),
@@ -51,6 +52,10 @@ type Outgoing struct {
 	Visibility domain.Visibility `json:"visibility,omitempty"`
 	// Choices are the poll options voted for (Vote).
 	Choices []int `json:"choices,omitempty"`
+	// Objects are the URIs of the reported posts (Flag).
+	Objects []string `json:"objects,omitempty"`
+	// Content is the reporter's comment (Flag).
+	Content string `json:"content,omitempty"`
 	// Followers puts the actor's remote followers in the audience.
 	Followers bool `json:"followers,omitempty"`
 	// To are the accounts addressed (mentions, targets, the author of a
@@ -97,9 +102,11 @@ func (s *Store) federate(ctx context.Context, tx *sql.Tx, o Outgoing) error {
 	if s.Federator == nil {
 		return nil
 	}
-	ok, err := reachesRemote(ctx, tx, o)
-	if err != nil || !ok {
-		return err
+	if o.Type != "Flag" { // a forwarded report is about a remote account by construction
+		ok, err := reachesRemote(ctx, tx, o)
+		if err != nil || !ok {
+			return err
+		}
 	}
 	return s.Federator.Federate(ctx, tx, o)
 }

@@ -102,7 +102,42 @@ func (s *Store) InsertReport(ctx context.Context, r *Report) error {
 	if r.State == "" {
 		r.State = "open"
 	}
-	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO reports (`+reportColumns+`)
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := s.insertReport(ctx, tx, r); err != nil || !r.Forwarded {
+			return err
+		}
+		// Forwarded: a Flag to the account's server, with the URIs of its
+		// reported posts, in the same transaction.
+		var uris []string
+		if len(r.StatusIDs) > 0 {
+			args := []any{int64(r.TargetAccountID)}
+			for _, id := range r.StatusIDs {
+				args = append(args, int64(id))
+			}
+			rows, err := tx.QueryContext(ctx, `SELECT uri FROM statuses WHERE account_id = $1 AND uri <> '' AND id IN (`+
+				placeholders(2, len(r.StatusIDs))+`)`, args...)
+			if err != nil {
+				return fmt.Errorf("load reported posts: %w", err)
+			}
+			for rows.Next() {
+				var u string
+				if err := rows.Scan(&u); err != nil {
+					rows.Close()
+					return err
+				}
+				uris = append(uris, u)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+		}
+		return s.federate(ctx, tx, Outgoing{Type: "Flag", TargetID: r.TargetAccountID, RowID: r.ID, Objects: uris, Content: r.Comment})
+	})
+}
+
+func (s *Store) insertReport(ctx context.Context, tx *sql.Tx, r *Report) error {
+	_, err := tx.ExecContext(ctx, `INSERT INTO reports (`+reportColumns+`)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23)`,
 		int64(r.ID), nullID(r.AccountID), int64(r.TargetAccountID), idsJSON(r.StatusIDs), idsJSON(r.RuleIDs), r.Comment,
 		r.Category, r.Forwarded, r.Source, r.Priority, r.LegalCategory, r.LegalExplanation, stringsJSON(r.ContentURLs),
