@@ -3,7 +3,7 @@
 GO ?= go
 export AGORA_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 
-.PHONY: run build test test-deps postgres chromium web-deps bench bench-pg
+.PHONY: run build test test-deps postgres chromium ffmpeg web-deps bench bench-pg
 
 build:
 	$(GO) build -o bin/agora ./cmd/agora
@@ -16,13 +16,16 @@ test: test-deps
 	$(GO) test -count=1 -timeout 20m ./...
 
 # Everything the tests need, installed or started when missing.
-test-deps: postgres chromium web-deps
+test-deps: postgres chromium ffmpeg web-deps
 
 postgres:
 	@scripts/ensure-postgres.sh
 
 chromium:
 	@scripts/ensure-chromium.sh
+
+ffmpeg:
+	@scripts/ensure-ffmpeg.sh
 
 # npm packages for the browser tests (axe-core), from the lock file.
 web-deps:

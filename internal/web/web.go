@@ -9,6 +9,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"io/fs"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -85,11 +86,23 @@ type Handler struct {
 // emails); call it on shutdown, after the HTTP server stopped.
 func (h *Handler) Wait() { h.background.Wait() }
 
-// pageNames are the templates in templates/ that are whole pages; the
-// others (layout, partials) are shared by all.
-var pageNames = []string{"landing", "signup", "timeline", "status", "profile", "accounts",
-	"notifications", "settings", "search", "message", "password", "filters", "lists", "list", "apps", "requests", "statements",
-	"invites", "notif_settings", "domain_blocks", "notes"}
+// pageNames are the templates in templates/ that are whole pages: every
+// file there except the shared layout and partials.
+func pageNames() []string {
+	entries, err := fs.ReadDir(templateFS, "templates")
+	if err != nil {
+		panic(err)
+	}
+	var names []string
+	for _, e := range entries {
+		name := strings.TrimSuffix(e.Name(), ".html")
+		if name == e.Name() || name == "layout" || name == "partials" {
+			continue
+		}
+		names = append(names, name)
+	}
+	return names
+}
 
 // prepare builds the services and parses the templates, once: the Handler
 // is made as a struct literal by its caller.
@@ -101,7 +114,7 @@ func (h *Handler) prepare() {
 	h.filters = &filters.Service{Store: h.Store, Now: h.Store.Now}
 	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
 	h.pages = map[string]*template.Template{}
-	for _, name := range pageNames {
+	for _, name := range pageNames() {
 		t := template.Must(base.Clone())
 		h.pages[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}
@@ -174,6 +187,9 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	// and "GET /{handle}/{sub}" would conflict with the API's "/api/", so the
 	// web UI takes what no other edge matched and sorts it here.
 	h.registerModeration(mux) // moderation.go: /report, /transparency, /statements, /admin/reports
+	h.registerAdmin(mux)      // admin.go: /admin/ pages for server settings and blocks
+	h.registerExport(mux)     // export.go: /settings/export
+	h.registerMigration(mux)  // migration.go: /settings/migration
 	mux.HandleFunc("/", h.fallback)
 }
 
