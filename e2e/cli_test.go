@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"archive/zip"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -141,5 +143,30 @@ func TestApproveCLI(t *testing.T) {
 	}
 	if _, err := s.adminErr("reset-password", "--username", "nobody"); err == nil {
 		t.Errorf("a reset link for an unknown user was printed")
+	}
+
+	// An account's archive, written by the operator (for a person who can
+	// no longer sign in); an existing file is never overwritten.
+	zipPath := filepath.Join(t.TempDir(), "dana.zip")
+	if out := s.admin(t, "export", "--username", "dana", "--out", zipPath); out != zipPath {
+		t.Errorf("export printed %q", out)
+	}
+	z, err := zip.OpenReader(zipPath)
+	if err != nil {
+		t.Fatalf("the export is not a ZIP: %v", err)
+	}
+	names := map[string]bool{}
+	for _, f := range z.File {
+		names[f.Name] = true
+	}
+	z.Close()
+	if !names["actor.json"] || !names["outbox.json"] || !names["following_accounts.csv"] {
+		t.Errorf("the export holds %v", names)
+	}
+	if out, err := s.adminErr("export", "--username", "dana", "--out", zipPath); err == nil || !strings.Contains(out, "file exists") {
+		t.Errorf("export over an existing file: %v %q", err, out)
+	}
+	if out, err := s.adminErr("export", "--username", "nobody", "--out", zipPath+"2"); err == nil || !strings.Contains(out, `no local user "nobody"`) {
+		t.Errorf("export of an unknown user: %v %q", err, out)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"time"
 
 	"github.com/agora-social/agora/internal/accounts"
@@ -20,7 +21,7 @@ import (
 func admin(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("admin: give a subcommand: create-user, token, approve, invite or reset-password")
+		return errors.New("admin: give a subcommand: create-user, token, approve, invite, reset-password or export")
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -38,8 +39,10 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 		return createInvite(ctx, cfg, log, args[1:], stdout, stderr)
 	case "reset-password":
 		return resetPassword(ctx, cfg, log, args[1:], stdout, stderr)
+	case "export":
+		return exportAccount(ctx, cfg, log, args[1:], stdout, stderr)
 	}
-	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token, approve, invite or reset-password)", args[0])
+	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token, approve, invite, reset-password or export)", args[0])
 }
 
 func createUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
@@ -167,6 +170,42 @@ func resetPassword(ctx context.Context, cfg *config.Config, log *slog.Logger, ar
 			return err
 		}
 		fmt.Fprintln(stdout, cfg.URL+"/auth/password/edit?token="+tok)
+		return nil
+	})
+}
+
+// exportAccount writes a local account's archive (the ZIP of
+// /settings/export) to a file: for a person who cannot sign in any more,
+// such as a suspended account asking for its data.
+func exportAccount(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("admin export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	username := fs.String("username", "", "the local user whose archive to write")
+	out := fs.String("out", "", "the ZIP file to write (it must not exist)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *username == "" || *out == "" {
+		return errors.New("export: --username and --out are required")
+	}
+	return withUser(ctx, cfg, log, "export", *username, func(a *app.App, u *domain.User) error {
+		acct, err := a.Store.Account(ctx, u.AccountID)
+		if err != nil {
+			return err
+		}
+		f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+		if err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if err := a.Web.Export.WriteArchive(ctx, f, acct); err != nil {
+			f.Close()
+			os.Remove(*out)
+			return fmt.Errorf("export: %w", err)
+		}
+		if err := f.Close(); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		fmt.Fprintln(stdout, *out)
 		return nil
 	})
 }

@@ -30,6 +30,7 @@ Usage:
   agora admin invite --username U [--max-uses 1] [--expires-in 168h] [--autofollow]
                                      print an invitation link made by U
   agora admin reset-password --username U   print a one-hour link to choose a new password
+  agora admin export --username U --out FILE.zip   write U's archive (as /settings/export)
   agora version
 
 Configuration (environment): AGORA_ADDR, AGORA_URL, AGORA_DATA, DATABASE_URL,

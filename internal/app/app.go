@@ -15,6 +15,7 @@ import (
 	"github.com/agora-social/agora/internal/cards"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
+	"github.com/agora-social/agora/internal/export"
 	"github.com/agora-social/agora/internal/federation"
 	"github.com/agora-social/agora/internal/httpclient"
 	"github.com/agora-social/agora/internal/jobs"
@@ -79,6 +80,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts, Media: a.Media}
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q, MediaURL: a.Media.URL}
 	a.API.Resolver = a.Fed
+	a.Web.Export = &export.Exporter{Store: st, BaseURL: cfg.URL, Domain: cfg.Domain, Renderer: a.Fed, Files: a.Media}
 	st.Federator = a.Fed
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	return a, nil

@@ -21,6 +21,7 @@ import (
 	"github.com/agora-social/agora/internal/auth"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/export"
 	"github.com/agora-social/agora/internal/filters"
 	"github.com/agora-social/agora/internal/graph"
 	"github.com/agora-social/agora/internal/mail"
@@ -63,8 +64,12 @@ type Handler struct {
 	// Media stores the compose form's images; nil leaves posting images
 	// out (the pages say so).
 	Media *media.Service
+	// Export writes the account exports of /settings/export; nil leaves
+	// the page saying exports are unavailable.
+	Export *export.Exporter
 
 	once     sync.Once
+	exports  exportState // export.go
 	sessions *auth.Sessions
 	statuses *statuses.Service
 	graph    *graph.Service
