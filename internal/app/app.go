@@ -110,7 +110,7 @@ func (a *App) Start(ctx context.Context) error {
 	maintenance.Register(a.Jobs, a.Store, a.Log)
 	media.Register(a.Jobs, a.Media, a.Log)
 	notes.Register(a.Jobs, notes.New(a.Store, statuses.New(a.Cfg, a.Store), a.Log))
-	cards.Register(a.Jobs, &cards.Service{Store: a.Store, Log: a.Log, Client: a.Media.Client})
+	cards.Register(a.Jobs, &cards.Service{Store: a.Store, Log: a.Log, Client: a.Media.Client, Images: a.Media})
 	statuses.Register(a.Jobs, statuses.New(a.Cfg, a.Store), a.Log)
 	var sub *moderation.Submitter
 	if a.Cfg.TDBURL != "" {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/httpclient"
+	"github.com/agora-social/agora/internal/media"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -40,6 +41,15 @@ type Service struct {
 	Store  *store.Store
 	Client *httpclient.Client
 	Log    *slog.Logger
+	// Images copies cards' images (the media service); nil keeps none, and
+	// the cards then have no image.
+	Images Images
+}
+
+// Images stores copies of cards' images.
+type Images interface {
+	StoreCardImage(ctx context.Context, imageURL string) (*media.CardImage, error)
+	ForgetCardImage(ctx context.Context, key string)
 }
 
 // FirstLink returns the first http(s) link of rendered status HTML that is
@@ -232,8 +242,33 @@ func (s *Service) cardFor(ctx context.Context, link string) (*store.Card, error)
 		}
 		return known, nil
 	}
+	s.copyImage(ctx, card)
 	if err := s.Store.SaveCard(ctx, card); err != nil {
+		if card.ImageKey != "" {
+			s.Images.ForgetCardImage(ctx, card.ImageKey)
+		}
 		return nil, err
 	}
+	if known != nil && known.ImageKey != "" && known.ImageKey != card.ImageKey {
+		s.Images.ForgetCardImage(ctx, known.ImageKey)
+	}
 	return card, nil
+}
+
+// copyImage stores a copy of the card's image, whose size then is the
+// card's; a card whose image cannot be copied has none (readers' browsers
+// never fetch it from the linked site).
+func (s *Service) copyImage(ctx context.Context, card *store.Card) {
+	if card.ImageURL == "" || s.Images == nil {
+		return
+	}
+	img, err := s.Images.StoreCardImage(ctx, card.ImageURL)
+	if err != nil {
+		if s.Log != nil {
+			s.Log.Debug("link preview image not copied", "url", card.ImageURL, "err", err)
+		}
+		return
+	}
+	card.ImageKey, card.Blurhash = img.Key, img.Blurhash
+	card.Width, card.Height = int64(img.Width), int64(img.Height)
 }

@@ -1,8 +1,12 @@
 package cards_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -120,5 +124,65 @@ func TestCardsForPosts(t *testing.T) {
 			t.Errorf("unknown link timeline = %v", tl)
 		}
 		s.Must(t, 422, "GET", "/api/v1/timelines/link", "", nil)
+	})
+}
+
+// TestCardImagesAreCopied: a card's image is copied (preview size, with a
+// blurhash) and served from this server; an image that is not one leaves
+// the card without an image rather than pointing at the linked site.
+func TestCardImagesAreCopied(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		img := image.NewRGBA(image.Rect(0, 0, 1200, 630))
+		for x := range 1200 {
+			img.Set(x, x%630, color.RGBA{20, 90, 200, 255})
+		}
+		var pic bytes.Buffer
+		if err := png.Encode(&pic, img); err != nil {
+			t.Fatal(err)
+		}
+		var imageHits atomic.Int64
+		site := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch r.URL.Path {
+			case "/cover.png":
+				imageHits.Add(1)
+				w.Header().Set("Content-Type", "image/png")
+				w.Write(pic.Bytes())
+			case "/fake.png":
+				w.Header().Set("Content-Type", "image/png")
+				fmt.Fprint(w, "<html>not an image</html>")
+			default:
+				w.Header().Set("Content-Type", "text/html")
+				fmt.Fprintf(w, `<html><head><meta property="og:title" content="Story %s"><meta property="og:image" content="%s"></head></html>`,
+					r.URL.Path, map[string]string{"/good": "/cover.png", "/bad": "/fake.png"}[r.URL.Path])
+			}
+		}))
+		defer site.Close()
+		alice := s.NewUser(t, "alice")
+		good := s.Must(t, 200, "POST", "/api/v1/statuses", alice.Token, url.Values{"status": {"see " + site.URL + "/good"}}).Map(t)["id"].(string)
+		bad := s.Must(t, 200, "POST", "/api/v1/statuses", alice.Token, url.Values{"status": {"see " + site.URL + "/bad"}}).Map(t)["id"].(string)
+		svc := &cards.Service{Store: s.App.Store, Client: httpclient.New(httpclient.Config{AllowPrivate: true}), Images: s.App.Media}
+		if _, err := svc.Run(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		card, _ := s.Must(t, 200, "GET", "/api/v1/statuses/"+good, "", nil).Map(t)["card"].(map[string]any)
+		if card == nil {
+			t.Fatal("no card")
+		}
+		src, _ := card["image"].(string)
+		if !strings.HasPrefix(src, s.URL+"/system/media/cards/") || card["blurhash"] == nil || card["width"] != 640.0 || card["height"] != 336.0 {
+			t.Fatalf("card image = %v", card)
+		}
+		res, err := http.Get(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.Body.Close()
+		if res.StatusCode != 200 || imageHits.Load() != 1 {
+			t.Errorf("copy served %d; the site's image was fetched %d times", res.StatusCode, imageHits.Load())
+		}
+		other, _ := s.Must(t, 200, "GET", "/api/v1/statuses/"+bad, "", nil).Map(t)["card"].(map[string]any)
+		if other == nil || other["title"] != "Story /bad" || other["image"] != nil {
+			t.Errorf("card with a fake image = %v", other)
+		}
 	})
 }

@@ -19,20 +19,23 @@ type Card struct {
 	Type         string // link | photo | video | rich
 	AuthorName   string
 	ProviderName string
-	ImageURL     string
+	ImageURL     string // where the page's image came from
+	ImageKey     string // the stored copy of the image, "" for none
+	Blurhash     string // the copy's blurhash
 	Width        int64
 	Height       int64
 	Language     string
 	FetchedAt    time.Time
 }
 
-const cardColumns = `c.id, c.url, c.title, c.description, c.type, c.author_name, c.provider_name, c.image_url, c.width, c.height, c.language, c.fetched_at`
+const cardColumns = `c.id, c.url, c.title, c.description, c.type, c.author_name, c.provider_name, c.image_url, c.image_key, c.blurhash,
+	c.width, c.height, c.language, c.fetched_at`
 
 func scanCard(r scanner) (*Card, error) {
 	var c Card
 	var fetched int64
 	if err := r.Scan(&c.ID, &c.URL, &c.Title, &c.Description, &c.Type, &c.AuthorName, &c.ProviderName, &c.ImageURL,
-		&c.Width, &c.Height, &c.Language, &fetched); err != nil {
+		&c.ImageKey, &c.Blurhash, &c.Width, &c.Height, &c.Language, &fetched); err != nil {
 		return nil, err
 	}
 	c.FetchedAt = fromMs(fetched)
@@ -55,12 +58,14 @@ func (s *Store) CardByURL(ctx context.Context, url string) (*Card, error) {
 func (s *Store) SaveCard(ctx context.Context, c *Card) error {
 	c.FetchedAt = s.Now()
 	err := s.DB.W.QueryRowContext(ctx, `INSERT INTO preview_cards (id, url, title, description, type, author_name, provider_name,
-			image_url, width, height, language, fetched_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+			image_url, image_key, blurhash, width, height, language, fetched_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
 		ON CONFLICT (url) DO UPDATE SET title = excluded.title, description = excluded.description, type = excluded.type,
 			author_name = excluded.author_name, provider_name = excluded.provider_name, image_url = excluded.image_url,
+			image_key = excluded.image_key, blurhash = excluded.blurhash,
 			width = excluded.width, height = excluded.height, language = excluded.language, fetched_at = excluded.fetched_at
 		RETURNING id`, int64(s.IDs.Next()), c.URL, c.Title, c.Description, c.Type, c.AuthorName, c.ProviderName, c.ImageURL,
-		c.Width, c.Height, c.Language, ms(c.FetchedAt)).Scan(&c.ID)
+		c.ImageKey, c.Blurhash, c.Width, c.Height, c.Language, ms(c.FetchedAt)).Scan(&c.ID)
 	if err != nil {
 		return fmt.Errorf("save card: %w", err)
 	}
@@ -123,14 +128,11 @@ func (s *Store) CardsOf(ctx context.Context, statusIDs []domain.ID) (map[domain.
 	defer rows.Close()
 	for rows.Next() {
 		var sid int64
-		var c Card
-		var fetched int64
-		if err := rows.Scan(&sid, &c.ID, &c.URL, &c.Title, &c.Description, &c.Type, &c.AuthorName, &c.ProviderName, &c.ImageURL,
-			&c.Width, &c.Height, &c.Language, &fetched); err != nil {
+		c, err := scanCard(prefixed{rows, &sid})
+		if err != nil {
 			return nil, err
 		}
-		c.FetchedAt = fromMs(fetched)
-		out[domain.ID(sid)] = &c
+		out[domain.ID(sid)] = c
 	}
 	return out, rows.Err()
 }
@@ -143,3 +145,12 @@ const LinkTimelineSQL = `SELECT s.id, s.id FROM status_cards sc JOIN statuses s 
 func (s *Store) LinkTimeline(ctx context.Context, card domain.ID, p domain.Page) ([]PageItem, error) {
 	return s.page(ctx, LinkTimelineSQL, "s.id", []any{int64(card)}, p)
 }
+
+// prefixed scans one leading column into first, then the rest as the
+// wrapped scanner's caller expects.
+type prefixed struct {
+	r     scanner
+	first any
+}
+
+func (p prefixed) Scan(dest ...any) error { return p.r.Scan(append([]any{p.first}, dest...)...) }

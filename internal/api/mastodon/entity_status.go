@@ -218,7 +218,7 @@ func (r *statusRenderer) render(st *domain.Status) *Status {
 		out.MediaAttachments = append(out.MediaAttachments, r.a.renderMedia(m))
 	}
 	if c := r.b.Cards[st.ID]; c != nil {
-		out.Card = renderCard(c)
+		out.Card = r.a.renderCard(c)
 	}
 	if p := r.b.Polls[st.ID]; p != nil {
 		out.Poll = r.renderPoll(st, p)
@@ -274,11 +274,13 @@ type PreviewCard struct {
 	Authors      []any   `json:"authors"`
 }
 
-func renderCard(c *store.Card) *PreviewCard {
+// renderCard renders a card; its image is the stored copy, never the
+// linked site's (a card without a copy has none).
+func (a *API) renderCard(c *store.Card) *PreviewCard {
 	out := &PreviewCard{URL: c.URL, Title: c.Title, Description: c.Description, Type: c.Type, AuthorName: c.AuthorName,
 		ProviderName: c.ProviderName, Width: c.Width, Height: c.Height, Authors: []any{}}
-	if c.ImageURL != "" {
-		out.Image = &c.ImageURL
+	if c.ImageKey != "" {
+		out.Image, out.Blurhash = strPtr(a.mediaURL(c.ImageKey)), &c.Blurhash
 	}
 	if c.Language != "" {
 		out.Language = &c.Language
