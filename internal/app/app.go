@@ -18,6 +18,7 @@ import (
 	"github.com/agora-social/agora/internal/export"
 	"github.com/agora-social/agora/internal/federation"
 	"github.com/agora-social/agora/internal/httpclient"
+	"github.com/agora-social/agora/internal/imports"
 	"github.com/agora-social/agora/internal/jobs"
 	"github.com/agora-social/agora/internal/maintenance"
 	"github.com/agora-social/agora/internal/media"
@@ -46,6 +47,7 @@ type App struct {
 	Web      *web.Handler
 	Stream   *streaming.Hub
 	Media    *media.Service
+	Imports  *imports.Service
 }
 
 // Open opens the database (migrating it) and builds the services.
@@ -81,6 +83,8 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q, MediaURL: a.Media.URL}
 	a.API.Resolver = a.Fed
 	a.Web.Export = &export.Exporter{Store: st, BaseURL: cfg.URL, Domain: cfg.Domain, Renderer: a.Fed, Files: a.Media}
+	a.Imports = &imports.Service{Store: st, Statuses: statuses.New(cfg, st), Resolver: a.Fed, Jobs: q, Domain: cfg.Domain, BaseURL: cfg.URL, Log: log}
+	a.Web.Imports = a.Imports
 	st.Federator = a.Fed
 	a.OAuth = &oauth.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts}
 	return a, nil
@@ -112,6 +116,7 @@ func (a *App) Start(ctx context.Context) error {
 	notes.Register(a.Jobs, notes.New(a.Store, statuses.New(a.Cfg, a.Store), a.Log))
 	cards.Register(a.Jobs, &cards.Service{Store: a.Store, Log: a.Log, Client: a.Media.Client, Images: a.Media})
 	statuses.Register(a.Jobs, statuses.New(a.Cfg, a.Store), a.Log)
+	imports.Register(a.Jobs, a.Imports)
 	var sub *moderation.Submitter
 	if a.Cfg.TDBURL != "" {
 		sub = &moderation.Submitter{BaseURL: a.Cfg.TDBURL, Token: a.Cfg.TDBToken}

@@ -100,13 +100,16 @@ func (e *Exporter) acct(h store.Handle) string {
 	return h.Username + "@" + d
 }
 
-// statusURI is the ActivityPub id of a status.
-func (e *Exporter) statusURI(ref store.StatusRef) string {
+// StatusURI is the ActivityPub id of a status (a local one's is made from
+// the server's URL).
+func StatusURI(baseURL string, ref store.StatusRef) string {
 	if ref.URI != "" {
 		return ref.URI
 	}
-	return activitypub.StatusURI(activitypub.ActorURI(e.BaseURL, ref.AuthorUsername), &domain.Status{ID: ref.ID})
+	return activitypub.StatusURI(activitypub.ActorURI(baseURL, ref.AuthorUsername), &domain.Status{ID: ref.ID})
 }
+
+func (e *Exporter) statusURI(ref store.StatusRef) string { return StatusURI(e.BaseURL, ref) }
 
 func (e *Exporter) following(ctx context.Context, account domain.ID, w *csv.Writer) error {
 	return e.Store.EachFollowing(ctx, account, func(f store.FollowingRow) error {

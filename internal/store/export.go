@@ -17,8 +17,10 @@ import (
 const exportBatch = 500
 
 // Handle is an account as an export names it: username and domain ("" for
-// a local account) and its ActivityPub id ("" for a local account).
+// a local account), its ActivityPub id ("" for a local account) and its
+// row id.
 type Handle struct {
+	ID                    domain.ID
 	Username, Domain, URI string
 }
 
@@ -97,13 +99,14 @@ func (s *Store) EachFollowing(ctx context.Context, account domain.ID, fn func(Fo
 				f  FollowingRow
 			)
 			err := r.Scan(&id, &f.Username, &f.Domain, &f.URI, &f.ShowReblogs, &f.Notify, &f.Languages)
+			f.ID = domain.ID(id)
 			return id, f, err
 		}, fn)
 }
 
 // EachBlocked calls fn for each account that account blocks.
 func (s *Store) EachBlocked(ctx context.Context, account domain.ID, fn func(Handle) error) error {
-	return eachBatch(ctx, s, `SELECT x.id, a.username, a.domain, a.uri
+	return eachBatch(ctx, s, `SELECT x.id, a.id, a.username, a.domain, a.uri
 		FROM blocks x JOIN accounts a ON a.id = x.target_account_id
 		WHERE x.account_id = $1 AND x.id > $2 ORDER BY x.id LIMIT $3`,
 		account, int64(0), scanHandle, fn)
@@ -111,10 +114,11 @@ func (s *Store) EachBlocked(ctx context.Context, account domain.ID, fn func(Hand
 
 func scanHandle(r *sql.Rows) (int64, Handle, error) {
 	var (
-		id int64
-		h  Handle
+		id, account int64
+		h           Handle
 	)
-	err := r.Scan(&id, &h.Username, &h.Domain, &h.URI)
+	err := r.Scan(&id, &account, &h.Username, &h.Domain, &h.URI)
+	h.ID = domain.ID(account)
 	return id, h, err
 }
 
@@ -133,6 +137,7 @@ func (s *Store) EachMuted(ctx context.Context, account domain.ID, fn func(MuteRo
 				m  MuteRow
 			)
 			err := r.Scan(&id, &m.Username, &m.Domain, &m.URI, &m.HideNotifications)
+			m.ID = domain.ID(id)
 			return id, m, err
 		}, fn)
 }
@@ -179,15 +184,16 @@ func (s *Store) EachFavourite(ctx context.Context, account domain.ID, fn func(St
 // EachListMember calls fn for each member of each of account's lists, list
 // by list.
 func (s *Store) EachListMember(ctx context.Context, account domain.ID, fn func(ListRow) error) error {
-	return eachBatch(ctx, s, `SELECT m.id, l.title, a.username, a.domain, a.uri
+	return eachBatch(ctx, s, `SELECT m.id, l.title, a.id, a.username, a.domain, a.uri
 		FROM list_accounts m JOIN lists l ON l.id = m.list_id JOIN accounts a ON a.id = m.account_id
 		WHERE l.account_id = $1 AND m.id > $2 ORDER BY m.id LIMIT $3`,
 		account, int64(0), func(r *sql.Rows) (int64, ListRow, error) {
 			var (
-				id  int64
-				row ListRow
+				id, account int64
+				row         ListRow
 			)
-			err := r.Scan(&id, &row.Title, &row.Username, &row.Domain, &row.URI)
+			err := r.Scan(&id, &row.Title, &account, &row.Username, &row.Domain, &row.URI)
+			row.ID = domain.ID(account)
 			return id, row, err
 		}, fn)
 }

@@ -37,6 +37,7 @@ func (h *Handler) registerExport(mux *http.ServeMux) {
 	mux.HandleFunc("GET /settings/export", h.exportPage)
 	mux.HandleFunc("GET /settings/export/{name}", h.exportList)
 	mux.HandleFunc("POST /settings/export/archive", h.exportArchive)
+	mux.HandleFunc("POST /settings/import", h.importFile)
 }
 
 // exportData is the export page.
@@ -46,6 +47,11 @@ type exportData struct {
 	Statuses  int64
 	Following int64
 	PerDay    int
+	// The import form and the latest imports (import.go).
+	CanImport   bool
+	ImportKinds []string
+	Imports     []importView
+	MaxRows     int
 }
 
 type exportListView struct{ Name, TitleKey string }
@@ -64,6 +70,10 @@ func (h *Handler) renderExport(q *request, status int) {
 	d := &exportData{Available: h.Export != nil, Statuses: q.acct.StatusesCount, Following: q.acct.FollowingCount, PerDay: LimitArchivesPerDay}
 	for _, l := range export.Lists {
 		d.Lists = append(d.Lists, exportListView{Name: l.Name, TitleKey: "exp_list_" + l.TitleKey})
+	}
+	if err := h.loadImports(q, d); err != nil {
+		h.fail(q.w, q.r, err)
+		return
 	}
 	q.v.Title, q.v.Nav, q.v.Sub, q.v.Data, q.v.Path = q.v.Tr("export_title"), "settings", "export", d, "/settings/export"
 	h.render(q, status, "export")

@@ -24,6 +24,7 @@ import (
 	"github.com/agora-social/agora/internal/export"
 	"github.com/agora-social/agora/internal/filters"
 	"github.com/agora-social/agora/internal/graph"
+	"github.com/agora-social/agora/internal/imports"
 	"github.com/agora-social/agora/internal/mail"
 	"github.com/agora-social/agora/internal/media"
 	"github.com/agora-social/agora/internal/ratelimit"
@@ -67,6 +68,9 @@ type Handler struct {
 	// Export writes the account exports of /settings/export; nil leaves
 	// the page saying exports are unavailable.
 	Export *export.Exporter
+	// Imports reads the CSV lists of /settings/export's import form; nil
+	// leaves the form out.
+	Imports *imports.Service
 
 	once     sync.Once
 	exports  exportState // export.go
