@@ -1,8 +1,6 @@
 package web
 
 import (
-	"bytes"
-	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -24,33 +22,12 @@ const (
 	NoticeWindow      = time.Hour
 )
 
-// moderationPages are this file's templates, parsed once beside the
-// handler's own pages (the Handler struct is shared, so they live here).
-var (
-	modOnce    sync.Once
-	modPages   map[string]*template.Template
-	noticeRate sync.Map // *Handler -> *ratelimit.Limiter
-)
+// noticeRate holds each handler's limiter of the public notice form.
+var noticeRate sync.Map // *Handler -> *ratelimit.Limiter
 
-func parseModerationPages() {
-	base := template.Must(template.New("").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html"))
-	modPages = map[string]*template.Template{}
-	for _, name := range []string{"report", "transparency", "statement", "moderation", "moderation_report"} {
-		t := template.Must(base.Clone())
-		modPages[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
-	}
-}
-
-func (h *Handler) renderMod(q *request, status int, name string) {
-	modOnce.Do(parseModerationPages)
-	var buf bytes.Buffer
-	if err := modPages[name].ExecuteTemplate(&buf, "layout", q.v); err != nil {
-		h.Log.ErrorContext(q.r.Context(), "render page", "page", name, "err", err)
-		http.Error(q.w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	writeHTML(q.w, q.r, status, buf.Bytes())
-}
+// renderMod renders a trust-and-safety page (every template is parsed by
+// prepare, so this is render under the name the pages always used).
+func (h *Handler) renderMod(q *request, status int, name string) { h.render(q, status, name) }
 
 func (h *Handler) mod() *moderation.Service { return moderation.New(h.Store, h.Log, h.Cfg.URL) }
 
@@ -69,6 +46,18 @@ func (h *Handler) registerModeration(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/reports", h.queuePage)
 	mux.HandleFunc("GET /admin/reports/{id}", h.reportAdminPage)
 	mux.HandleFunc("POST /admin/reports/{id}/decision", h.postDecision)
+	mux.HandleFunc("POST /admin/reports/{id}/state", h.postReportState)
+	mux.HandleFunc("POST /admin/reports/{id}/resolve", h.postReportResolve)
+	mux.HandleFunc("POST /admin/reports/{id}/notes", h.postReportNote)
+	mux.HandleFunc("GET /admin/appeals", h.appealsPage)
+	mux.HandleFunc("GET /admin/appeals/{id}", h.appealPage)
+	mux.HandleFunc("POST /admin/appeals/{id}", h.postAppealDecision)
+	mux.HandleFunc("GET /admin/accounts", h.accountsAdminPage)
+	mux.HandleFunc("GET /admin/accounts/{id}", h.accountAdminPage)
+	mux.HandleFunc("POST /admin/accounts/{id}/action", h.postAccountAction)
+	mux.HandleFunc("POST /admin/accounts/{id}/lift", h.postAccountLift)
+	mux.HandleFunc("POST /admin/accounts/{id}/trusted_flagger", h.postTrustedFlagger)
+	mux.HandleFunc("GET /admin/audit", h.auditPage)
 }
 
 // noticeForm is the public notice form (DSA Art. 16).
