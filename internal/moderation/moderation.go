@@ -111,14 +111,6 @@ func (s *Service) audit(ctx context.Context, q db.Querier, by domain.ID, action,
 	return s.Store.InsertAudit(ctx, q, &store.AuditEntry{AccountID: by, Action: action, TargetType: targetType, TargetID: target, Detail: detail})
 }
 
-// AuditLog lists the audit log for moderators.
-func (s *Service) AuditLog(ctx context.Context, u *domain.User, p domain.Page) ([]*store.AuditEntry, error) {
-	if err := RequireModerator(u); err != nil {
-		return nil, err
-	}
-	return s.Store.AuditLog(ctx, p)
-}
-
 // validRules checks that rule ids exist.
 func (s *Service) validRules(ctx context.Context, ids []domain.ID) error {
 	if len(ids) > MaxReportRules {

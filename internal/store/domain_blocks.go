@@ -389,3 +389,32 @@ func domainBlockedBy(col string, viewer int) string {
 	return fmt.Sprintf(`EXISTS (SELECT 1 FROM user_domain_blocks ub WHERE ub.account_id = $%d
 		AND ub.domain = (SELECT da.domain FROM accounts da WHERE da.id = %s))`, viewer, col)
 }
+
+// DomainFootprint is what this server holds of a domain (and its
+// subdomains): what a suspension removes.
+type DomainFootprint struct {
+	Domain    string
+	Accounts  int64 // known accounts
+	Statuses  int64 // their posts stored here
+	Followers int64 // follows of local accounts by them
+	Following int64 // follows of them by local accounts
+}
+
+// DomainFootprintOf counts a domain's footprint in one read: a suspension
+// of a large server is rare enough that an exact figure is worth it.
+func (s *Store) DomainFootprintOf(ctx context.Context, d string) (*DomainFootprint, error) {
+	out := &DomainFootprint{Domain: d}
+	of := strings.ReplaceAll(domainAccounts, "domain", "a.domain")
+	err := s.DB.R.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM accounts a WHERE `+of+`),
+		(SELECT count(*) FROM statuses st JOIN accounts a ON a.id = st.account_id WHERE `+of+`),
+		(SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.account_id JOIN accounts l ON l.id = f.target_account_id
+			WHERE `+of+` AND l.domain = ''),
+		(SELECT count(*) FROM follows f JOIN accounts a ON a.id = f.target_account_id JOIN accounts l ON l.id = f.account_id
+			WHERE `+of+` AND l.domain = '')`, d, "%."+d).
+		Scan(&out.Accounts, &out.Statuses, &out.Followers, &out.Following)
+	if err != nil {
+		return nil, fmt.Errorf("count the footprint of %s: %w", d, err)
+	}
+	return out, nil
+}

@@ -175,6 +175,9 @@ type ReportFilter struct {
 	AccountID       domain.ID
 	TargetAccountID domain.ID
 	AssignedTo      domain.ID
+	// QueueAfter pages the queue order: the reports that come after this
+	// one (the order is on priority and id, so an id range cannot page it).
+	QueueAfter *Report
 }
 
 // Reports lists reports matching f, newest first (Mastodon paging), or in
@@ -196,6 +199,14 @@ func (s *Store) Reports(ctx context.Context, f ReportFilter, p domain.Page, queu
 	}
 	if queue {
 		order = "priority DESC, id ASC"
+		if last := f.QueueAfter; last != nil {
+			args = append(args, int64(last.ID))
+			if last.Priority {
+				conds = append(conds, fmt.Sprintf("((priority = TRUE AND id > $%d) OR priority = FALSE)", len(args)))
+			} else {
+				conds = append(conds, fmt.Sprintf("(priority = FALSE AND id > $%d)", len(args)))
+			}
+		}
 	}
 	args = append(args, p.Limit)
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+reportColumns+` FROM reports WHERE `+strings.Join(conds, " AND ")+
@@ -311,9 +322,29 @@ func (s *Store) InsertAudit(ctx context.Context, q db.Querier, e *AuditEntry) er
 	return nil
 }
 
+// AuditFilter narrows the audit log: by the moderator who acted and by
+// action, either exact ("report.resolve") or a family ("report").
+type AuditFilter struct {
+	AccountID domain.ID
+	Action    string
+}
+
 // AuditLog lists audit entries, newest first.
-func (s *Store) AuditLog(ctx context.Context, p domain.Page) ([]*AuditEntry, error) {
+func (s *Store) AuditLog(ctx context.Context, f AuditFilter, p domain.Page) ([]*AuditEntry, error) {
 	where, order, args := PageClause("id", p, 1)
+	if f.AccountID != 0 {
+		args = append(args, int64(f.AccountID))
+		where += fmt.Sprintf(" AND account_id = $%d", len(args))
+	}
+	switch {
+	case strings.Contains(f.Action, "."):
+		args = append(args, f.Action)
+		where += fmt.Sprintf(" AND action = $%d", len(args))
+	case f.Action != "":
+		// "_" is a LIKE wildcard: escaped, "ip_block" matches only itself.
+		args = append(args, strings.ReplaceAll(f.Action, "_", `\_`)+".%")
+		where += fmt.Sprintf(` AND action LIKE $%d ESCAPE '\'`, len(args))
+	}
 	args = append(args, p.Limit)
 	rows, err := s.DB.R.QueryContext(ctx, `SELECT id, account_id, action, target_type, target_id, detail, created_at
 		FROM moderation_audit_log WHERE `+where+` ORDER BY `+order+fmt.Sprintf(" LIMIT $%d", len(args)), args...)

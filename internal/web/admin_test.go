@@ -48,7 +48,7 @@ func admRemoteAccount(t *testing.T, s *apitest.Server, username, host string, ta
 // admAudited checks that the audit log holds action (the API's entries).
 func admAudited(t *testing.T, s *apitest.Server, actions ...string) {
 	t.Helper()
-	es, err := s.App.Store.AuditLog(context.Background(), domain.Page{Limit: 200})
+	es, err := s.App.Store.AuditLog(context.Background(), store.AuditFilter{}, domain.Page{Limit: 200})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -58,7 +58,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
 		}
 		f.AccountID = a.ID
 	}
-	es, err := h.mod().AuditEntries(ctx, q.user, f, domain.Page{MaxID: queueID(qs, "max_id"), Limit: AuditPageSize + 1})
+	es, err := h.mod().AuditLog(ctx, q.user, f, domain.Page{MaxID: queueID(qs, "max_id"), Limit: AuditPageSize + 1})
 	if err != nil {
 		if st := formStatus(err); st != 0 {
 			d.Error = h.modError(q, err)
@@ -89,7 +89,7 @@ func (h *Handler) auditPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, e := range es {
-		row := auditRow{Date: formatDate(q.v.Lang, e.CreatedAt), Action: e.Action, Target: e.TargetType + " " + e.TargetID.String(),
+		row := auditRow{Date: q.v.Date(e.CreatedAt), Action: e.Action, Target: e.TargetType + " " + e.TargetID.String(),
 			Detail: e.Detail, By: q.v.Tr("mod_audit_system")}
 		if a := accts[e.AccountID]; a != nil {
 			row.By = "@" + a.Acct()

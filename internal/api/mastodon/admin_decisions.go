@@ -141,7 +141,7 @@ func (a *API) adminAuditLog(w http.ResponseWriter, r *http.Request, v *Viewer) e
 	if err != nil {
 		return err
 	}
-	es, err := a.mod().AuditLog(r.Context(), v.User, pg)
+	es, err := a.mod().AuditLog(r.Context(), v.User, moderation.AuditFilter{}, pg)
 	if err != nil {
 		return err
 	}

@@ -1,12 +1,10 @@
 package mastodon
 
 import (
-	"database/sql"
 	"net/http"
 
 	"github.com/agora-social/agora/internal/api/rest"
 	"github.com/agora-social/agora/internal/domain"
-	"github.com/agora-social/agora/internal/moderation"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -58,7 +56,7 @@ func (a *API) adminDomainAllows(w http.ResponseWriter, r *http.Request, v *Viewe
 	if err != nil {
 		return err
 	}
-	allows, err := a.Store.DomainAllows(r.Context(), pg)
+	allows, err := a.mod().DomainAllows(r.Context(), v.User, pg)
 	if err != nil {
 		return err
 	}
@@ -97,14 +95,7 @@ func (a *API) createDomainAllow(w http.ResponseWriter, r *http.Request, v *Viewe
 	if err != nil {
 		return err
 	}
-	name, err := moderation.NormalizeDomain(p.String("domain"))
-	if err != nil {
-		return err
-	}
-	d, err := a.Store.AllowDomain(r.Context(), name, func(tx *sql.Tx, d *store.DomainAllow) error {
-		return a.Store.InsertAudit(r.Context(), tx, &store.AuditEntry{AccountID: v.User.AccountID, Action: "domain_allow.create",
-			TargetType: "domain_allow", TargetID: d.ID, Detail: d.Domain})
-	})
+	d, err := a.mod().AllowDomain(r.Context(), v.User, p.String("domain"))
 	if err != nil {
 		return err
 	}
@@ -120,11 +111,7 @@ func (a *API) deleteDomainAllow(w http.ResponseWriter, r *http.Request, v *Viewe
 	if err != nil {
 		return err
 	}
-	_, err = a.Store.DeleteDomainAllow(r.Context(), id, func(tx *sql.Tx, d *store.DomainAllow) error {
-		return a.Store.InsertAudit(r.Context(), tx, &store.AuditEntry{AccountID: v.User.AccountID, Action: "domain_allow.destroy",
-			TargetType: "domain_allow", TargetID: d.ID, Detail: d.Domain})
-	})
-	if err != nil {
+	if _, err = a.mod().DeleteDomainAllow(r.Context(), v.User, id); err != nil {
 		return err
 	}
 	rest.OK(w, map[string]any{})

@@ -2,9 +2,7 @@ package moderation
 
 import (
 	"context"
-	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/store"
@@ -46,55 +44,17 @@ func (s *Service) QueuePage(ctx context.Context, u *domain.User, f QueueFilter, 
 	case f.State != "":
 		return nil, 0, domain.Invalid("state: must be open, escalated or resolved")
 	}
-	var args []any
-	arg := func(v any) string {
-		args = append(args, v)
-		return fmt.Sprintf("$%d", len(args))
-	}
-	marks := make([]string, 0, len(states))
-	for _, st := range states {
-		marks = append(marks, arg(st))
-	}
-	conds := []string{"state IN (" + strings.Join(marks, ", ") + ")"}
-	if f.AssignedTo != 0 {
-		conds = append(conds, "assigned_account_id = "+arg(int64(f.AssignedTo)))
-	}
+	var last *store.Report
 	if after != 0 {
-		last, err := s.Store.Report(ctx, after)
-		if err != nil {
+		var err error
+		if last, err = s.Store.Report(ctx, after); err != nil {
 			return nil, 0, err
 		}
-		if last.Priority {
-			conds = append(conds, "((priority = TRUE AND id > "+arg(int64(after))+") OR priority = FALSE)")
-		} else {
-			conds = append(conds, "(priority = FALSE AND id > "+arg(int64(after))+")")
-		}
 	}
-	q := `SELECT id FROM reports WHERE ` + strings.Join(conds, " AND ") + ` ORDER BY priority DESC, id ASC LIMIT ` + arg(limit+1)
-	rows, err := s.Store.DB.R.QueryContext(ctx, q, args...)
+	rs, err := s.Store.Reports(ctx, store.ReportFilter{States: states, AssignedTo: f.AssignedTo, QueueAfter: last},
+		domain.Page{Limit: limit + 1}, true)
 	if err != nil {
-		return nil, 0, fmt.Errorf("queue page: %w", err)
-	}
-	var ids []domain.ID
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		ids = append(ids, domain.ID(id))
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, 0, err
-	}
-	rs := make([]*store.Report, 0, len(ids))
-	for _, id := range ids {
-		r, err := s.Store.Report(ctx, id)
-		if err != nil {
-			return nil, 0, err
-		}
-		rs = append(rs, r)
 	}
 	return nextPage(rs, limit)
 }
