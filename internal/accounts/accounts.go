@@ -22,6 +22,9 @@ type Service struct {
 	Cfg   *config.Config
 	Store *store.Store
 	Log   *slog.Logger
+	// Remote resolves remote accounts for migrations; when nil, the
+	// store's Federator is used if it can (see remote).
+	Remote Remote
 }
 
 var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,30}$`)

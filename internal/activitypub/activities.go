@@ -149,6 +149,14 @@ func NewDelete(actorURI, statusURI string) *Act {
 		To: []string{Public}, Object: Tombstone{ID: statusURI, Type: "Tombstone", AtomURI: statusURI}}
 }
 
+// NewDeleteActor is the Delete of a local actor (its account suspended),
+// to Public as Mastodon sends it; at makes each one's id distinct, so that a
+// second suspension is not taken for a duplicate.
+func NewDeleteActor(actorURI string, at time.Time) *Act {
+	return &Act{Context: Context, ID: actorURI + "#delete/" + strconv.FormatInt(at.UnixMilli(), 10), Type: "Delete",
+		Actor: actorURI, To: []string{Public}, Object: actorURI}
+}
+
 // NewFollow is the Follow activity with the given id.
 func NewFollow(id, actorURI, objectURI string) *Act {
 	return &Act{Context: Context, ID: id, Type: "Follow", Actor: actorURI, Object: objectURI}
@@ -216,6 +224,14 @@ func NewFeatured(actorURI, statusURI string, add bool, at time.Time) *Act {
 	}
 	return &Act{Context: Context, ID: actorURI + "#featured/" + strings.ToLower(typ) + "/" + strconv.FormatInt(at.UnixMilli(), 10),
 		Type: typ, Actor: actorURI, Object: statusURI, Target: actorURI + "/collections/featured"}
+}
+
+// NewMove is the Move of a local actor to targetURI (account migration),
+// as Mastodon sends it: the object is the actor itself, the target the
+// account that must list the actor in its alsoKnownAs.
+func NewMove(actorURI, targetURI string, at time.Time) *Act {
+	return &Act{Context: Context, ID: actorURI + "#moves/" + strconv.FormatInt(at.UnixMilli(), 10), Type: "Move",
+		Actor: actorURI, Object: actorURI, Target: targetURI}
 }
 
 // NewUpdateActor is the Update of a local actor's profile, to Public.

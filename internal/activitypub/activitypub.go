@@ -124,6 +124,8 @@ type ActorOptions struct {
 	AvatarURL  string // the placeholder when the account has none
 	HeaderURL  string
 	MovedToURI string
+	// AlsoKnownAs are the account's aliases (account migration).
+	AlsoKnownAs []string
 }
 
 // ActorURI is the id of the local actor named username.
@@ -165,6 +167,7 @@ func NewActor(a *domain.Account, o ActorOptions) *Actor {
 		Indexable:                 a.Indexable,
 		Published:                 Time(a.CreatedAt.Truncate(24 * time.Hour)),
 		MovedTo:                   o.MovedToURI,
+		AlsoKnownAs:               o.AlsoKnownAs,
 		PublicKey:                 PublicKey{ID: KeyID(id), Owner: id, PublicKeyPem: o.PublicKey},
 		Tag:                       []any{},
 		Attachment:                make([]PropertyValue, 0, len(a.Fields)),

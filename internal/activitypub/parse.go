@@ -152,6 +152,7 @@ type Incoming struct {
 	Indexable                 *bool           `json:"indexable"`
 	AlsoKnownAs               Refs            `json:"alsoKnownAs"`
 	MovedTo                   Ref             `json:"movedTo"`
+	Featured                  Ref             `json:"featured"`
 	PublicKey                 json.RawMessage `json:"publicKey"`
 }
 
@@ -178,6 +179,28 @@ type PollOption struct {
 	Replies struct {
 		TotalItems int64 `json:"totalItems"`
 	} `json:"replies"`
+}
+
+// Collection is a received collection or collection page: its items (ids
+// or embedded objects, in order) and its first page.
+type Collection struct {
+	ID           string `json:"id"`
+	Type         Type   `json:"type"`
+	First        Ref    `json:"first"`
+	Items        []Ref  `json:"items"`
+	OrderedItems []Ref  `json:"orderedItems"`
+}
+
+// All returns the items of the collection (ordered or not).
+func (c *Collection) All() []Ref { return append(append([]Ref{}, c.OrderedItems...), c.Items...) }
+
+// ParseCollection reads a received collection.
+func ParseCollection(b []byte) (*Collection, error) {
+	var c Collection
+	if err := json.Unmarshal(b, &c); err != nil {
+		return nil, errors.Join(ErrMalformed, err)
+	}
+	return &c, nil
 }
 
 // ErrMalformed is returned for a document agora cannot read.

@@ -82,6 +82,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts, Media: a.Media}
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q, MediaURL: a.Media.URL}
 	a.API.Resolver = a.Fed
+	a.Accounts.Remote = a.Fed
 	a.Web.Export = &export.Exporter{Store: st, BaseURL: cfg.URL, Domain: cfg.Domain, Renderer: a.Fed, Files: a.Media}
 	a.Imports = &imports.Service{Store: st, Statuses: statuses.New(cfg, st), Resolver: a.Fed, Jobs: q, Domain: cfg.Domain, BaseURL: cfg.URL, Log: log}
 	a.Web.Imports = a.Imports

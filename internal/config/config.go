@@ -37,6 +37,7 @@ type Config struct {
 	Federation Federation // AGORA_FEDERATION_* (federation.go)
 	Media      Media      // AGORA_MEDIA_*, AGORA_S3_* (media.go)
 	Mail       Mail       // AGORA_SMTP_* (mail.go)
+	Abuse      Abuse      // AGORA_NEW_ACCOUNT_*, AGORA_SPAM_* (abuse.go)
 }
 
 // Load reads the configuration from getenv (os.Getenv in production).
@@ -89,7 +90,7 @@ func Load(getenv func(string) string) (*Config, error) {
 		return nil, fmt.Errorf("AGORA_URL: %q must be an http(s) URL with a host and no path", c.URL)
 	}
 	c.Domain = u.Host
-	for _, load := range []func(func(k, def string) string) error{c.Federation.load, c.Media.load, c.Mail.load} {
+	for _, load := range []func(func(k, def string) string) error{c.Federation.load, c.Media.load, c.Mail.load, c.Abuse.load} {
 		if err := load(get); err != nil {
 			return nil, err
 		}

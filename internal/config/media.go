@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Media is where and how media files are stored (docs/operations.md).
@@ -20,6 +21,27 @@ type Media struct {
 	// RemoteRetentionDays is how long cached copies of remote media are kept
 	// (AGORA_MEDIA_REMOTE_RETENTION_DAYS, default 30; 0 keeps them forever).
 	RemoteRetentionDays int
+
+	// FFmpeg and FFprobe are the programs video, audio and animated GIFs
+	// are processed with (AGORA_FFMPEG, AGORA_FFPROBE; default: found on
+	// PATH). When either is missing the server still runs and refuses
+	// video and audio uploads.
+	FFmpeg, FFprobe string
+	// FFmpegTimeout bounds one ffmpeg run (AGORA_FFMPEG_TIMEOUT, default 10m:
+	// 5 minutes of 1080p take about that on a busy 2-core machine).
+	FFmpegTimeout time.Duration
+	// FFmpegConcurrency is how many ffmpeg runs one node allows at once
+	// (AGORA_FFMPEG_CONCURRENCY, default 1: transcoding takes every core).
+	FFmpegConcurrency int
+	// MaxVideoSeconds is the longest video or audio accepted
+	// (AGORA_MEDIA_MAX_VIDEO_SECONDS, default 300).
+	MaxVideoSeconds int
+	// MaxVideoPixels is the largest frame accepted (width × height,
+	// AGORA_MEDIA_MAX_VIDEO_PIXELS, default 8294400: 3840×2160, as Mastodon).
+	MaxVideoPixels int
+	// MaxVideoFrameRate is the highest frame rate accepted
+	// (AGORA_MEDIA_MAX_VIDEO_FRAME_RATE, default 120, as Mastodon).
+	MaxVideoFrameRate int
 }
 
 // S3 is an S3-compatible object store.
@@ -55,6 +77,9 @@ func (c *Media) load(get func(k, def string) string) error {
 	days := get("AGORA_MEDIA_REMOTE_RETENTION_DAYS", "30")
 	if c.RemoteRetentionDays, err = strconv.Atoi(days); err != nil || c.RemoteRetentionDays < 0 || c.RemoteRetentionDays > 36500 {
 		return fmt.Errorf("AGORA_MEDIA_REMOTE_RETENTION_DAYS: %q is not a number of days from 0 (keep forever) to 36500", days)
+	}
+	if err := c.loadFFmpeg(get); err != nil {
+		return err
 	}
 	switch c.Backend {
 	case "local":
@@ -93,6 +118,35 @@ func (s *S3) load(get func(k, def string) string) error {
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			return fmt.Errorf("AGORA_S3_PUBLIC_URL: %q is not an http(s) URL", s.PublicURL)
 		}
+	}
+	return nil
+}
+
+// loadFFmpeg reads the video settings.
+func (c *Media) loadFFmpeg(get func(k, def string) string) error {
+	c.FFmpeg, c.FFprobe = get("AGORA_FFMPEG", ""), get("AGORA_FFPROBE", "")
+	t := get("AGORA_FFMPEG_TIMEOUT", "10m")
+	d, err := time.ParseDuration(t)
+	if err != nil || d < time.Second || d > 24*time.Hour {
+		return fmt.Errorf("AGORA_FFMPEG_TIMEOUT: %q is not a duration from 1s to 24h", t)
+	}
+	c.FFmpegTimeout = d
+	for _, n := range []struct {
+		name     string
+		def, max int
+		v        *int
+	}{
+		{"AGORA_FFMPEG_CONCURRENCY", 1, 64, &c.FFmpegConcurrency},
+		{"AGORA_MEDIA_MAX_VIDEO_SECONDS", 300, 86400, &c.MaxVideoSeconds},
+		{"AGORA_MEDIA_MAX_VIDEO_PIXELS", 3840 * 2160, 16384 * 16384, &c.MaxVideoPixels},
+		{"AGORA_MEDIA_MAX_VIDEO_FRAME_RATE", 120, 1000, &c.MaxVideoFrameRate},
+	} {
+		v := get(n.name, strconv.Itoa(n.def))
+		i, err := strconv.Atoi(v)
+		if err != nil || i < 1 || i > n.max {
+			return fmt.Errorf("%s: %q is not a number from 1 to %d", n.name, v, n.max)
+		}
+		*n.v = i
 	}
 	return nil
 }

@@ -107,6 +107,9 @@ type Preferences struct {
 	DefaultLanguage   string     `json:"posting:default:language,omitempty"`
 	ExpandMedia       string     `json:"reading:expand:media,omitempty"` // default | show_all | hide_all
 	ExpandSpoilers    bool       `json:"reading:expand:spoilers,omitempty"`
+	// TimeZone is the IANA zone the web UI shows dates in ("" : the
+	// browser's, else UTC).
+	TimeZone string `json:"agora:time_zone,omitempty"`
 }
 
 // App is an OAuth client application.

@@ -1,6 +1,7 @@
 package federation
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strconv"
@@ -71,18 +72,12 @@ func (h *Handler) actor(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	keys, err := h.Store.AccountKeys(r.Context(), a.ID, httpsig.GenerateKey)
+	act, err := h.actorDocument(r.Context(), a)
 	if err != nil {
-		h.Log.Error("account keys", "account", a.ID, "err", err)
+		h.Log.Error("actor document", "account", a.ID, "err", err)
 		writeError(w, http.StatusInternalServerError, "An internal error occurred")
 		return
 	}
-	act := activitypub.NewActor(a, activitypub.ActorOptions{
-		BaseURL:   h.Cfg.URL,
-		PublicKey: keys.Public,
-		AvatarURL: h.Cfg.URL + domain.AvatarMissing,
-		HeaderURL: h.Cfg.URL + domain.HeaderMissing,
-	})
 	if restricted {
 		w.Header().Add("Vary", "Signature")
 		writeAP(w, http.StatusOK, map[string]any{
@@ -91,12 +86,34 @@ func (h *Handler) actor(w http.ResponseWriter, r *http.Request) {
 		})
 		return
 	}
+	writeAP(w, http.StatusOK, act)
+}
+
+// actorDocument renders a local account's actor document, with its
+// aliases (alsoKnownAs) and, once it moved, movedTo: served at the actor's
+// id and sent in Updates of the actor.
+func (h *Handler) actorDocument(ctx context.Context, a *domain.Account) (*activitypub.Actor, error) {
+	keys, err := h.Store.AccountKeys(ctx, a.ID, httpsig.GenerateKey)
+	if err != nil {
+		return nil, err
+	}
+	aka, err := h.Store.AccountAliases(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
+	act := activitypub.NewActor(a, activitypub.ActorOptions{
+		BaseURL:     h.Cfg.URL,
+		PublicKey:   keys.Public,
+		AvatarURL:   h.Cfg.URL + domain.AvatarMissing,
+		HeaderURL:   h.Cfg.URL + domain.HeaderMissing,
+		AlsoKnownAs: aka,
+	})
 	if a.MovedToAccountID != 0 {
-		if to, err := h.Store.Account(r.Context(), a.MovedToAccountID); err == nil && to.URI != "" {
+		if to, err := h.Store.Account(ctx, a.MovedToAccountID); err == nil && to.URI != "" {
 			act.MovedTo = to.URI
 		}
 	}
-	writeAP(w, http.StatusOK, act)
+	return act, nil
 }
 
 func (h *Handler) instanceActor(w http.ResponseWriter, r *http.Request) {
@@ -222,8 +239,38 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 	case p.MinID != 0:
 		pageID = activitypub.PageURL(id, "page", "true", "min_id", p.MinID.String())
 	}
-	page := &activitypub.OrderedCollectionPage{Context: activitypub.NoteContext, ID: pageID, Type: "OrderedCollectionPage",
+	page := &activitypub.OrderedCollectionPage{Context: activitypub.PolicyNoteContext(), ID: pageID, Type: "OrderedCollectionPage",
 		PartOf: id, OrderedItems: []any{}}
+	// The outbox rows carry only what paging needs: the notes are rendered
+	// from the full statuses, in a few batched queries for the page.
+	var ids []domain.ID
+	for _, it := range items {
+		if it.ReblogOfID == 0 {
+			ids = append(ids, it.ID)
+		}
+	}
+	full, err := h.Store.Statuses(r.Context(), ids)
+	if err != nil {
+		h.Log.Error("outbox statuses", "account", a.ID, "err", err)
+		writeError(w, http.StatusInternalServerError, "An internal error occurred")
+		return
+	}
+	var sts []*domain.Status
+	for _, id := range ids {
+		if st := full[id]; st != nil {
+			sts = append(sts, st)
+		}
+	}
+	notes, err := h.policyNotes(r.Context(), a, sts)
+	if err != nil {
+		h.Log.Error("outbox notes", "account", a.ID, "err", err)
+		writeError(w, http.StatusInternalServerError, "An internal error occurred")
+		return
+	}
+	byID := make(map[domain.ID]*activitypub.PolicyNote, len(notes))
+	for i, st := range sts {
+		byID[st.ID] = notes[i]
+	}
 	for i := range items {
 		it := &items[i]
 		if it.ReblogOfID != 0 {
@@ -232,19 +279,20 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 			}
 			continue
 		}
-		note := activitypub.NewNote(actorURI, followersURI, &it.Status, it.InReplyToURI)
-		page.OrderedItems = append(page.OrderedItems, activitypub.NewCreate(actorURI, note))
+		// The same full note as the status's own id serves.
+		pn := byID[it.ID]
+		if pn == nil {
+			continue // deleted since the page was read
+		}
+		c := activitypub.NewCreate(actorURI, pn.Note)
+		c.Object = pn
+		page.OrderedItems = append(page.OrderedItems, c)
 	}
 	if len(items) > 0 {
 		page.Next = activitypub.PageURL(id, "page", "true", "max_id", items[len(items)-1].ID.String())
 		page.Prev = activitypub.PageURL(id, "page", "true", "min_id", items[0].ID.String())
 	}
 	writeAP(w, http.StatusOK, page)
-}
-
-// featured is the account's pinned posts; empty until pins federate.
-func (h *Handler) featured(w http.ResponseWriter, r *http.Request) {
-	h.emptyCollection(w, r, "/collections/featured")
 }
 
 // featuredTags is the account's featured hashtags; empty for now.

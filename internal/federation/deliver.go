@@ -231,26 +231,6 @@ func (h *Handler) post(ctx context.Context, signer *signer, inbox string, body [
 	return res.StatusCode, nil
 }
 
-// actorDocument renders a local account's actor document.
-func (h *Handler) actorDocument(ctx context.Context, a *domain.Account) (*activitypub.Actor, error) {
-	keys, err := h.Store.AccountKeys(ctx, a.ID, httpsig.GenerateKey)
-	if err != nil {
-		return nil, err
-	}
-	act := activitypub.NewActor(a, activitypub.ActorOptions{
-		BaseURL:   h.Cfg.URL,
-		PublicKey: keys.Public,
-		AvatarURL: h.Cfg.URL + domain.AvatarMissing,
-		HeaderURL: h.Cfg.URL + domain.HeaderMissing,
-	})
-	if a.MovedToAccountID != 0 {
-		if to, err := h.Store.Account(ctx, a.MovedToAccountID); err == nil && to.URI != "" {
-			act.MovedTo = to.URI
-		}
-	}
-	return act, nil
-}
-
 // InstanceActor is the signer id of deliveries made in the server's name
 // (forwarded reports), signed with the instance actor's key.
 const InstanceActor = 0

@@ -36,6 +36,9 @@ type Handler struct {
 	// MediaURL is the public URL of a stored media file (the media
 	// service's); nil leaves local attachments out of federated notes.
 	MediaURL func(key string) string
+	// PollTallyDelay is the delay before a poll's new tallies are sent;
+	// PollTallyDelay (a minute) when zero. Tests shorten it.
+	PollTallyDelay time.Duration
 
 	once         sync.Once
 	registerOnce sync.Once

@@ -38,9 +38,11 @@ func (InboxArgs) Kind() string { return "federation.inbox" }
 // a returned error retries the job, a refusal it logs is not an error.
 type InboxProcessor func(ctx context.Context, a *store.InboxActivity) error
 
-// registerInbound adds the inbox worker to the queue.
+// registerInbound adds the inbox worker and the reader of remote featured
+// collections to the queue.
 func (h *Handler) registerInbound(process InboxProcessor) {
 	river.AddWorker(h.Jobs.Workers(), &inboxWorker{h: h, process: process})
+	river.AddWorker(h.Jobs.Workers(), &featuredWorker{h: h})
 }
 
 type inboxWorker struct {

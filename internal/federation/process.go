@@ -21,13 +21,14 @@ const BackfillPerHostPerMinute = 60
 type Processor struct {
 	r     *resolver
 	graph *graph.Service
+	moves *ratelimit.Limiter // Moves applied per remote host
 }
 
 // NewProcessor returns the processor of h's inbox.
 func NewProcessor(h *Handler) *Processor {
 	r := h.resolver()
 	r.backfill = ratelimit.New(BackfillPerHostPerMinute, time.Minute, h.Now)
-	return &Processor{r: r, graph: graph.New(h.Store)}
+	return &Processor{r: r, graph: graph.New(h.Store), moves: ratelimit.New(MovesPerHostPerHour, time.Hour, h.Now)}
 }
 
 // Process applies one verified activity. Activities that can never apply
@@ -101,6 +102,10 @@ func (p *Processor) apply(ctx context.Context, a *store.InboxActivity, doc *acti
 		return p.flag(ctx, a, doc)
 	case "Move":
 		return p.move(ctx, doc)
+	case "Add":
+		return p.addFeatured(ctx, doc, true)
+	case "Remove":
+		return p.addFeatured(ctx, doc, false)
 	}
 	return drop("activity type %q is not supported", doc.Type)
 }

@@ -36,12 +36,16 @@ func (PublishArgs) Kind() string { return "federation.publish" }
 // The store calls it only when the change has a remote audience.
 func (h *Handler) Federate(ctx context.Context, tx *sql.Tx, o store.Outgoing) error {
 	h.init()
+	if o.Type == "Update" && o.Object == "Poll" {
+		return h.enqueuePollTally(ctx, tx, o.StatusID) // delayed and merged
+	}
 	return h.Jobs.InsertTx(ctx, tx, PublishArgs{Outgoing: o, At: h.Now().UnixMilli()}, nil)
 }
 
 // registerOutbound adds the publish and delivery workers to the queue.
 func (h *Handler) registerOutbound() {
 	river.AddWorker(h.Jobs.Workers(), &publishWorker{h: h})
+	river.AddWorker(h.Jobs.Workers(), &pollTallyWorker{h: h})
 	river.AddWorker(h.Jobs.Workers(), &deliverWorker{h: h, hosts: &hostLimiter{limit: h.Cfg.Federation.HostConcurrency}})
 }
 
@@ -66,8 +70,8 @@ func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) e
 	if err != nil {
 		return err
 	}
-	if !actor.Local() || actor.SuspendedAt != nil {
-		return nil
+	if !actor.Local() || (actor.SuspendedAt != nil) != (o.Type+"/"+o.Object == "Delete/Person") {
+		return nil // a suspended actor says nothing but its own Delete
 	}
 	acts, err := h.render(ctx, actor, job.Args)
 	if errors.Is(err, domain.ErrNotFound) {
@@ -77,7 +81,12 @@ func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) e
 		return fmt.Errorf("render %s: %w", o.Type, err)
 	}
 	shared := (o.StatusID != 0 || o.Followers) && o.Object != "Vote"
-	inboxes, err := h.Store.DeliveryInboxes(ctx, actor.ID, o.Followers, o.To, shared)
+	var inboxes []string
+	if o.Known {
+		inboxes, err = h.Store.KnownInboxes(ctx, actor.ID)
+	} else {
+		inboxes, err = h.Store.DeliveryInboxes(ctx, actor.ID, o.Followers, o.To, shared)
+	}
 	if err != nil {
 		return err
 	}
@@ -163,7 +172,7 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 		return []any{a}, nil
 	}
 	switch o.Type + "/" + o.Object {
-	case "Create/", "Update/":
+	case "Create/", "Update/", "Update/Poll":
 		st, err := h.Store.Status(ctx, o.StatusID)
 		if err != nil {
 			return nil, err
@@ -173,7 +182,7 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 			return nil, err
 		}
 		if o.Type == "Update" {
-			if st.EditedAt != nil {
+			if st.EditedAt != nil && o.Object == "" {
 				at = *st.EditedAt
 			}
 			u := activitypub.NewUpdate(actorURI, note.Note, at)
@@ -219,6 +228,8 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 		return []any{activitypub.NewFeatured(actorURI, h.statusURI(ctx, st), o.Type == "Add", at)}, nil
 	case "Update/Person":
 		return one(h.updateActor(ctx, actor, at))
+	case "Delete/Person":
+		return []any{activitypub.NewDeleteActor(actorURI, at)}, nil
 	}
 	// The rest is about one account.
 	target, err := h.Store.Account(ctx, o.TargetID)
@@ -242,6 +253,8 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 		return []any{activitypub.NewBlock(actorURI, target.URI, o.RowID)}, nil
 	case "Undo/Block":
 		return []any{activitypub.NewUndo(actorURI, activitypub.NewBlock(actorURI, target.URI, o.RowID))}, nil
+	case "Move/":
+		return []any{activitypub.NewMove(actorURI, h.actorURI(target), at)}, nil
 	}
 	h.Log.Warn("federation: nothing renders this change", "type", o.Type, "object", o.Object)
 	return nil, nil
@@ -271,8 +284,11 @@ func (h *Handler) statusURI(ctx context.Context, st *domain.Status) string {
 // statusNote renders a local status with its mentions, hashtags, poll and
 // parent.
 func (h *Handler) statusNote(ctx context.Context, actor *domain.Account, st *domain.Status) (*activitypub.Note, error) {
-	n, _, err := h.noteAndMentions(ctx, actor, st)
-	return n, err
+	ns, err := h.policyNotes(ctx, actor, []*domain.Status{st})
+	if err != nil {
+		return nil, err
+	}
+	return ns[0].Note, nil
 }
 
 // statusPolicyNote is statusNote with the status's interactionPolicy
@@ -280,85 +296,104 @@ func (h *Handler) statusNote(ctx context.Context, actor *domain.Account, st *dom
 // Create and Update of a status carry it; so should the note served at
 // the status's id (PolicyNoteContext as its @context).
 func (h *Handler) statusPolicyNote(ctx context.Context, actor *domain.Account, st *domain.Status) (*activitypub.PolicyNote, error) {
-	n, mentioned, err := h.noteAndMentions(ctx, actor, st)
+	ns, err := h.policyNotes(ctx, actor, []*domain.Status{st})
 	if err != nil {
 		return nil, err
 	}
-	pols, err := h.Store.StatusInteractionPolicies(ctx, []domain.ID{st.ID})
-	if err != nil {
-		return nil, err
-	}
-	p := statuses.DefaultPolicy(st.Visibility)
-	if sp := pols[st.ID]; sp != nil {
-		p = *sp
-	}
-	actorURI := h.actorURI(actor)
-	rule := func(r store.PolicyRule) activitypub.PolicyRule {
-		uris := func(vals []string) []string {
-			return activitypub.PolicyURIs(vals, actorURI, h.followersURI(actor), actorURI+"/following", mentioned)
-		}
-		return activitypub.NewPolicyRule(uris(r.AutomaticApproval), uris(r.ManualApproval))
-	}
-	return &activitypub.PolicyNote{Note: n, InteractionPolicy: &activitypub.InteractionPolicy{
-		CanLike: rule(p.CanFavourite), CanReply: rule(p.CanReply), CanAnnounce: rule(p.CanReblog),
-	}}, nil
+	return ns[0], nil
 }
 
-// noteAndMentions renders the note and returns the mentioned actors' URIs.
-func (h *Handler) noteAndMentions(ctx context.Context, actor *domain.Account, st *domain.Status) (*activitypub.Note, []string, error) {
-	var mentioned []string
-	ids := []domain.ID{st.ID}
+// policyNotes renders statuses of actor as full notes (mentions, hashtags,
+// parent, poll, media, interaction policy), loading what they need in a
+// few batched queries whatever their number (outbox and featured pages).
+func (h *Handler) policyNotes(ctx context.Context, actor *domain.Account, sts []*domain.Status) ([]*activitypub.PolicyNote, error) {
+	ids := make([]domain.ID, len(sts))
+	var parentIDs []domain.ID
+	for i, st := range sts {
+		ids[i] = st.ID
+		if st.InReplyToID != 0 {
+			parentIDs = append(parentIDs, st.InReplyToID)
+		}
+	}
 	mentions, err := h.Store.MentionsOf(ctx, ids)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
+	}
+	var mentionIDs []domain.ID
+	for _, m := range mentions {
+		mentionIDs = append(mentionIDs, m...)
+	}
+	accts, err := h.Store.Accounts(ctx, mentionIDs)
+	if err != nil {
+		return nil, err
 	}
 	tags, err := h.Store.TagsOf(ctx, ids)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	o := activitypub.NoteOptions{BaseURL: h.Cfg.URL, Tags: tags[st.ID]}
-	accts, err := h.Store.AccountsOrdered(ctx, mentions[st.ID])
+	parents, err := h.Store.Statuses(ctx, parentIDs)
 	if err != nil {
-		return nil, nil, err
-	}
-	for _, a := range accts {
-		m := activitypub.NoteMention{URI: h.actorURI(a), Acct: a.Username + "@" + a.Domain}
-		if a.Local() {
-			m.Acct = a.Username + "@" + h.Cfg.Domain
-		}
-		o.Mentions = append(o.Mentions, m)
-		mentioned = append(mentioned, m.URI)
-	}
-	if st.InReplyToID != 0 {
-		if parent, err := h.Store.Status(ctx, st.InReplyToID); err == nil {
-			o.InReplyTo = h.statusURI(ctx, parent)
-		} else if !errors.Is(err, domain.ErrNotFound) {
-			return nil, nil, err
-		}
+		return nil, err
 	}
 	polls, _, err := h.Store.Polls(ctx, 0, ids)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if p := polls[st.ID]; p != nil {
-		o.Poll = &activitypub.NotePoll{Options: p.Options, Votes: p.Votes, Multiple: p.Multiple,
-			ExpiresAt: p.ExpiresAt, VotersCount: p.VotersCount, Now: h.Now()}
+	media, err := h.Store.MediaOf(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	if o.Media, err = h.attachments(ctx, st.ID); err != nil {
-		return nil, nil, err
+	pols, err := h.Store.StatusInteractionPolicies(ctx, ids)
+	if err != nil {
+		return nil, err
 	}
-	return activitypub.NewStatusNote(h.actorURI(actor), h.followersURI(actor), st, o), mentioned, nil
+	actorURI, followersURI := h.actorURI(actor), h.followersURI(actor)
+	out := make([]*activitypub.PolicyNote, len(sts))
+	for i, st := range sts {
+		o := activitypub.NoteOptions{BaseURL: h.Cfg.URL, Tags: tags[st.ID], Media: h.attachments(media[st.ID])}
+		var mentioned []string
+		for _, id := range mentions[st.ID] {
+			a := accts[id]
+			if a == nil {
+				continue
+			}
+			m := activitypub.NoteMention{URI: h.actorURI(a), Acct: a.Username + "@" + a.Domain}
+			if a.Local() {
+				m.Acct = a.Username + "@" + h.Cfg.Domain
+			}
+			o.Mentions = append(o.Mentions, m)
+			mentioned = append(mentioned, m.URI)
+		}
+		if parent := parents[st.InReplyToID]; parent != nil {
+			o.InReplyTo = h.statusURI(ctx, parent)
+		}
+		if p := polls[st.ID]; p != nil {
+			o.Poll = &activitypub.NotePoll{Options: p.Options, Votes: p.Votes, Multiple: p.Multiple,
+				ExpiresAt: p.ExpiresAt, VotersCount: p.VotersCount, Now: h.Now()}
+		}
+		p := statuses.DefaultPolicy(st.Visibility)
+		if sp := pols[st.ID]; sp != nil {
+			p = *sp
+		}
+		rule := func(r store.PolicyRule) activitypub.PolicyRule {
+			uris := func(vals []string) []string {
+				return activitypub.PolicyURIs(vals, actorURI, followersURI, actorURI+"/following", mentioned)
+			}
+			return activitypub.NewPolicyRule(uris(r.AutomaticApproval), uris(r.ManualApproval))
+		}
+		out[i] = &activitypub.PolicyNote{Note: activitypub.NewStatusNote(actorURI, followersURI, st, o),
+			InteractionPolicy: &activitypub.InteractionPolicy{
+				CanLike: rule(p.CanFavourite), CanReply: rule(p.CanReply), CanAnnounce: rule(p.CanReblog),
+			}}
+	}
+	return out, nil
 }
 
 // attachments renders a status's media as Documents with their alt text,
 // blurhash, size and focal point; the URL is where agora serves the file.
-func (h *Handler) attachments(ctx context.Context, status domain.ID) ([]activitypub.Document, error) {
-	all, err := h.Store.MediaOf(ctx, []domain.ID{status})
-	if err != nil {
-		return nil, err
-	}
+func (h *Handler) attachments(all []*store.Media) []activitypub.Document {
 	var out []activitypub.Document
-	for _, m := range all[status] {
+	for _, m := range all {
 		url := m.RemoteURL
 		if m.FileKey != "" && h.MediaURL != nil {
 			url = h.MediaURL(m.FileKey)
@@ -379,7 +414,7 @@ func (h *Handler) attachments(ctx context.Context, status domain.ID) ([]activity
 		}
 		out = append(out, d)
 	}
-	return out, nil
+	return out
 }
 
 // votes renders a local vote on a remote poll: one Create per option.

@@ -222,6 +222,9 @@ func (r *resolver) storeActor(ctx context.Context, fetchedFrom string, doc *acti
 		a.SilencedAt = &at
 	}
 	ra := &store.RemoteAccount{Account: a, AlsoKnownAs: doc.AlsoKnownAs, MovedToURI: doc.MovedTo.ID}
+	if hostOf(doc.Featured.ID) == host {
+		ra.FeaturedURL = doc.Featured.ID
+	}
 	if doc.MovedTo.ID != "" {
 		if to, err := r.knownAccount(ctx, doc.MovedTo.ID); err == nil {
 			a.MovedToAccountID = to.ID
@@ -229,6 +232,9 @@ func (r *resolver) storeActor(ctx context.Context, fetchedFrom string, doc *acti
 	}
 	if err := r.h.Store.UpsertRemoteAccount(ctx, ra); err != nil {
 		return nil, err
+	}
+	if ra.FeaturedURL != "" {
+		r.h.enqueueFeatured(ctx, a.ID) // its pinned posts, read in the background
 	}
 	return r.h.Store.Account(ctx, a.ID)
 }

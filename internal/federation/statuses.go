@@ -63,9 +63,16 @@ func (h *Handler) status(w http.ResponseWriter, r *http.Request) {
 		writeAP(w, http.StatusOK, ann)
 		return
 	}
-	// The same Note as was delivered: mentions, hashtags, poll, media,
-	// interaction policy.
-	pn, err := h.statusPolicyNote(r.Context(), a, &it.Status)
+	// The same Note as was delivered (mentions, hashtags, poll, media,
+	// interaction policy), from the whole status: it holds only what
+	// outbox pages need.
+	full, err := h.Store.Status(r.Context(), it.ID)
+	if err != nil {
+		h.Log.Error("load status", "id", id, "err", err)
+		writeError(w, http.StatusInternalServerError, "An internal error occurred")
+		return
+	}
+	pn, err := h.statusPolicyNote(r.Context(), a, full)
 	if err != nil {
 		h.Log.Error("render status", "id", id, "err", err)
 		writeError(w, http.StatusInternalServerError, "An internal error occurred")

@@ -35,6 +35,7 @@ const (
 // with the name image.DecodeConfig gives them.
 var imageTypes = map[string]string{
 	"image/jpeg": "jpeg", "image/png": "png", "image/gif": "gif", "image/webp": "webp",
+	"image/avif": "avif", "image/heic": "heic",
 }
 
 // picture is an image re-encoded for storage, with its preview.
@@ -48,35 +49,56 @@ type picture struct {
 	blurhash    string
 }
 
-// decodeImage checks the header of data, whose sniffed type is ct, then
-// decodes it and turns it upright. A header beyond the limits or a format
-// that does not match ct is refused as invalid, before decoding.
-func decodeImage(data []byte, ct string) (*image.RGBA, error) {
+// checkHeader reads the header of data, whose sniffed type is ct, and
+// refuses as invalid a format that does not match ct or dimensions beyond
+// the limits, before anything is decoded. It returns the format's name.
+func checkHeader(data []byte, ct string) (string, error) {
 	format, ok := imageTypes[ct]
 	if !ok {
-		return nil, domain.Invalid("Validation failed: unsupported image type %s", ct)
+		return "", domain.Invalid("Validation failed: unsupported image type %s", ct)
 	}
-	cfg, got, err := image.DecodeConfig(bytes.NewReader(data))
+	var cfg image.Config
+	var err error
+	got := format
+	if format == "avif" || format == "heic" {
+		cfg, err = heifConfig(data, format)
+	} else {
+		cfg, got, err = image.DecodeConfig(bytes.NewReader(data))
+	}
 	if err != nil || got != format {
-		return nil, domain.Invalid("Validation failed: the file is not a valid %s image", format)
+		return "", domain.Invalid("Validation failed: the file is not a valid %s image", format)
 	}
 	if cfg.Width <= 0 || cfg.Height <= 0 || cfg.Width > MaxInputSide || cfg.Height > MaxInputSide ||
 		int64(cfg.Width)*int64(cfg.Height) > MaxInputPixels {
-		return nil, domain.Invalid("Validation failed: image dimensions %d×%d exceed the limit of %d pixels (%d per side)",
+		return "", domain.Invalid("Validation failed: image dimensions %d×%d exceed the limit of %d pixels (%d per side)",
 			cfg.Width, cfg.Height, MaxInputPixels, MaxInputSide)
 	}
+	return format, nil
+}
+
+// decodeImage checks the header of data (checkHeader), then decodes it and
+// turns it upright.
+func decodeImage(data []byte, ct string) (*image.RGBA, error) {
+	format, err := checkHeader(data, ct)
+	if err != nil {
+		return nil, err
+	}
 	var img image.Image
-	if format == "gif" {
+	switch format {
+	case "gif":
 		img, err = gif.Decode(bytes.NewReader(data)) // the first frame: animation is not kept
-	} else {
+	case "avif", "heic":
+		img, err = heifDecode(data, format)
+	default:
 		img, _, err = image.Decode(bytes.NewReader(data))
 	}
 	if err != nil {
 		return nil, domain.Invalid("Validation failed: the file is not a valid %s image", format)
 	}
 	// Scale down to the original cap straight from the decoded form, so a
-	// large photo is never held twice at full size.
-	w, h := fitPixels(cfg.Width, cfg.Height, OriginalPixels)
+	// large photo is never held twice at full size. (The decoded size, not
+	// the header's: they can differ when a decoder applies a rotation.)
+	w, h := fitPixels(img.Bounds().Dx(), img.Bounds().Dy(), OriginalPixels)
 	out := scale(img, img.Bounds(), w, h)
 	if format == "jpeg" {
 		out = orient(out, jpegOrientation(data))

@@ -141,6 +141,8 @@ func TestSniff(t *testing.T) {
 		{"jpeg as image/jpg", string(jpg), "x", "image/jpg", "image/jpeg"},
 		{"svg", `<svg xmlns="http://www.w3.org/2000/svg"></svg>`, "x.svg", "image/svg+xml", ""},
 		{"empty", "", "x.png", "image/png", ""},
+		{"quicktime sent as mp4", "\x00\x00\x00\x14ftypqt  \x00\x00\x00\x00qt  ", "IMG_0001.MOV", "video/mp4", "video/quicktime"},
+		{"mp4 declared png", "\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", "x.png", "image/png", ""},
 	} {
 		got, err := sniff([]byte(c.data), File{Filename: c.filename, ContentType: c.ct})
 		if c.want == "" {

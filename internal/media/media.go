@@ -6,8 +6,10 @@
 //
 // Images are processed in the request that uploads them (a 12-megapixel
 // photo takes one to two seconds of one core: BenchmarkProcessPhoto), so
-// an upload answers 200 with a finished attachment. Video and audio are
-// stored as they are.
+// an upload answers 200 with a finished attachment. Video, audio and
+// animated GIFs take longer: they are stored as received and converted by
+// ffmpeg in the media.process job (video.go), and a server without ffmpeg
+// refuses them.
 package media
 
 import (
@@ -16,7 +18,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"github.com/agora-social/agora/internal/httpclient"
 	"io"
 	"log/slog"
 	"mime"
@@ -24,11 +25,14 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/httpclient"
+	"github.com/agora-social/agora/internal/jobs"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -45,17 +49,23 @@ const (
 )
 
 // kinds maps the accepted content types (as sniffed) to Mastodon's
-// attachment type and the stored extension.
-var kinds = map[string]struct{ typ, ext, stored string }{
-	"image/jpeg":      {"image", "", ""},
-	"image/png":       {"image", "", ""},
-	"image/gif":       {"image", "", ""},
-	"image/webp":      {"image", "", ""},
-	"video/mp4":       {"video", "mp4", "video/mp4"},
-	"video/webm":      {"video", "webm", "video/webm"},
-	"audio/mpeg":      {"audio", "mp3", "audio/mpeg"},
-	"application/ogg": {"audio", "ogg", "audio/ogg"},
-	"audio/ogg":       {"audio", "ogg", "audio/ogg"},
+// attachment type and the extension the upload is kept under until it is
+// processed. Video and audio need ffmpeg (CanProcessVideo).
+var kinds = map[string]struct{ typ, ext string }{
+	"image/jpeg":      {"image", ""},
+	"image/png":       {"image", ""},
+	"image/gif":       {"image", "gif"},
+	"image/webp":      {"image", ""},
+	"image/avif":      {"image", ""},
+	"image/heic":      {"image", ""},
+	"video/mp4":       {"video", "mp4"},
+	"video/quicktime": {"video", "mov"},
+	"video/webm":      {"video", "webm"},
+	"audio/mpeg":      {"audio", "mp3"},
+	"audio/ogg":       {"audio", "ogg"},
+	"audio/wav":       {"audio", "wav"},
+	"audio/flac":      {"audio", "flac"},
+	"audio/mp4":       {"audio", "m4a"},
 }
 
 // ContentTypes lists the stored files' types by extension, for serving.
@@ -64,9 +74,25 @@ var ContentTypes = map[string]string{
 	"mp3": "audio/mpeg", "ogg": "audio/ogg",
 }
 
-// SupportedTypes lists what uploads may be (for the instance API).
+// imageUploadTypes are the image types accepted, with or without ffmpeg.
+var imageUploadTypes = []string{"image/jpeg", "image/png", "image/gif", "image/webp", "image/avif", "image/heic"}
+
+// videoUploadTypes are the video and audio types accepted with ffmpeg.
+var videoUploadTypes = []string{"video/mp4", "video/quicktime", "video/webm", "audio/mpeg", "audio/ogg", "audio/wav", "audio/flac", "audio/mp4"}
+
+// SupportedTypes lists every type an upload may be on a server with
+// ffmpeg; AcceptedTypes is what this server accepts.
 func SupportedTypes() []string {
-	return []string{"image/jpeg", "image/png", "image/gif", "image/webp", "video/mp4", "video/webm", "audio/mpeg", "audio/ogg"}
+	return append(append([]string{}, imageUploadTypes...), videoUploadTypes...)
+}
+
+// AcceptedTypes lists what uploads may be on this server: images, and
+// video and audio when ffmpeg is available (the instance API lists these).
+func (s *Service) AcceptedTypes() []string {
+	if s.CanProcessVideo() {
+		return SupportedTypes()
+	}
+	return append([]string{}, imageUploadTypes...)
 }
 
 // Service applies the rules of media.
@@ -77,6 +103,10 @@ type Service struct {
 	Log     *slog.Logger
 	// Client fetches remote media (the guarded client); nil fetches none.
 	Client *httpclient.Client
+
+	jobs      *jobs.Queue // set by Register: video and audio are processed by a job
+	toolsOnce sync.Once
+	ffmpeg    *tools // nil without ffmpeg
 }
 
 // File is an uploaded file: its bytes as the client sent them, with the
@@ -125,10 +155,11 @@ func readAll(f File, limit int64, what string) ([]byte, error) {
 // sniff returns the content type of data, refusing types agora does not
 // accept and files whose declared type or extension names another type.
 func sniff(data []byte, f File) (string, error) {
-	ct, _, _ := mime.ParseMediaType(http.DetectContentType(data))
-	if ct == "audio/ogg" || ct == "application/ogg" {
-		ct = "audio/ogg"
+	ct := sniffMore(data)
+	if ct == "" {
+		ct, _, _ = mime.ParseMediaType(http.DetectContentType(data))
 	}
+	ct = normalType(ct)
 	if _, ok := kinds[ct]; !ok || len(data) == 0 {
 		return "", domain.Invalid("Validation failed: file type is not supported (%s)", strings.Join(SupportedTypes(), ", "))
 	}
@@ -137,10 +168,19 @@ func sniff(data []byte, f File) (string, error) {
 		declared = typeByExt(f.Filename)
 	}
 	declared = normalType(declared)
+	if isAV(declared) && isAV(ct) {
+		return ct, nil // containers are often mislabelled (a .mov sent as video/mp4); ffmpeg reads what it is
+	}
 	if _, known := kinds[declared]; known && declared != ct {
 		return "", domain.Invalid("Validation failed: the file's content (%s) does not match its type (%s)", ct, declared)
 	}
 	return ct, nil
+}
+
+// isAV reports whether t is an accepted video or audio type.
+func isAV(t string) bool {
+	k, ok := kinds[t]
+	return ok && (k.typ == "video" || k.typ == "audio")
 }
 
 func typeByExt(name string) string {
@@ -153,14 +193,26 @@ func typeByExt(name string) string {
 		return "image/gif"
 	case ".webp":
 		return "image/webp"
+	case ".avif":
+		return "image/avif"
+	case ".heic", ".heif":
+		return "image/heic"
 	case ".mp4", ".m4v":
 		return "video/mp4"
+	case ".mov":
+		return "video/quicktime"
 	case ".webm":
 		return "video/webm"
 	case ".mp3":
 		return "audio/mpeg"
 	case ".ogg", ".oga", ".opus":
 		return "audio/ogg"
+	case ".wav":
+		return "audio/wav"
+	case ".flac":
+		return "audio/flac"
+	case ".m4a":
+		return "audio/mp4"
 	}
 	return ""
 }
@@ -173,6 +225,14 @@ func normalType(t string) string {
 		return "audio/mpeg"
 	case "application/ogg", "audio/opus":
 		return "audio/ogg"
+	case "audio/wave", "audio/x-wav", "audio/vnd.wave":
+		return "audio/wav"
+	case "audio/x-flac":
+		return "audio/flac"
+	case "image/heif", "image/heic-sequence", "image/heif-sequence":
+		return "image/heic"
+	case "audio/x-m4a":
+		return "audio/mp4"
 	}
 	return t
 }
@@ -211,18 +271,35 @@ func token() string {
 	return hex.EncodeToString(b[:])
 }
 
-// Size is one entry of Mastodon's meta.
+// Size is one entry of Mastodon's meta; frame rate, duration (seconds) and
+// bitrate (bits per second) are for video, gifv and audio originals.
 type Size struct {
-	Width  int     `json:"width,omitempty"`
-	Height int     `json:"height,omitempty"`
-	Size   string  `json:"size,omitempty"`
-	Aspect float64 `json:"aspect,omitempty"`
+	Width     int     `json:"width,omitempty"`
+	Height    int     `json:"height,omitempty"`
+	Size      string  `json:"size,omitempty"`
+	Aspect    float64 `json:"aspect,omitempty"`
+	FrameRate string  `json:"frame_rate,omitempty"`
+	Duration  float64 `json:"duration,omitempty"`
+	Bitrate   int64   `json:"bitrate,omitempty"`
 }
 
-// Meta is Mastodon's attachment meta without focus (stored as JSON).
+// Meta is Mastodon's attachment meta without focus (stored as JSON). The
+// top-level fields besides original and small are Mastodon's for video,
+// gifv and audio ("length" is "H:MM:SS.ss", "audio_bitrate" is really the
+// sample rate, as in Mastodon).
 type Meta struct {
-	Original *Size `json:"original,omitempty"`
-	Small    *Size `json:"small,omitempty"`
+	Original      *Size   `json:"original,omitempty"`
+	Small         *Size   `json:"small,omitempty"`
+	Length        string  `json:"length,omitempty"`
+	Duration      float64 `json:"duration,omitempty"`
+	FPS           int     `json:"fps,omitempty"`
+	Size          string  `json:"size,omitempty"`
+	Width         int     `json:"width,omitempty"`
+	Height        int     `json:"height,omitempty"`
+	Aspect        float64 `json:"aspect,omitempty"`
+	AudioEncode   string  `json:"audio_encode,omitempty"`
+	AudioBitrate  string  `json:"audio_bitrate,omitempty"`
+	AudioChannels string  `json:"audio_channels,omitempty"`
 }
 
 func sizeOf(w, h int) *Size {
@@ -232,7 +309,9 @@ func sizeOf(w, h int) *Size {
 	return &Size{Width: w, Height: h, Size: strconv.Itoa(w) + "x" + strconv.Itoa(h), Aspect: float64(w) / float64(h)}
 }
 
-// Upload checks, processes and stores a new unattached attachment.
+// Upload checks, processes and stores a new unattached attachment. Images
+// are processed here and come back done; video, audio and animated GIFs
+// come back processing, converted by the media.process job (Process).
 func (s *Service) Upload(ctx context.Context, owner domain.ID, in Upload) (*store.Media, error) {
 	if err := validDescription(in.Description); err != nil {
 		return nil, err
@@ -257,14 +336,22 @@ func (s *Service) Upload(ctx context.Context, owner domain.ID, in Upload) (*stor
 	k := kinds[ct]
 	id := s.Store.IDs.Next()
 	base := "media/" + id.String() + "/" + token() + "/"
-	m := &store.Media{ID: id, AccountID: owner, Type: k.typ, Description: in.Description, FocusX: fx, FocusY: fy}
-	var meta Meta
-	var files []stored
-	var video []byte // video or audio read into memory when its size is unknown
+	m := &store.Media{ID: id, AccountID: owner, Type: k.typ, ContentType: ct, Description: in.Description, FocusX: fx, FocusY: fy}
 	if k.typ == "image" {
 		data, err := readAll(File{Body: body, Size: in.File.Size}, s.Cfg.Media.MaxImageBytes, "image")
 		if err != nil {
 			return nil, err
+		}
+		if ct == "image/gif" && s.CanProcessVideo() && animatedGIF(data) {
+			// As Mastodon: an animated GIF becomes a looping silent video.
+			if _, err := checkHeader(data, ct); err != nil {
+				return nil, err
+			}
+			m.Type, m.SourceKey, m.FileSize = "gifv", base+"source.gif", int64(len(data))
+			if err := s.queue(ctx, m, []stored{{key: m.SourceKey, data: data, ct: ct}}); err != nil {
+				return nil, err
+			}
+			return m, nil
 		}
 		p, err := processImage(data, ct)
 		if err != nil {
@@ -272,48 +359,62 @@ func (s *Service) Upload(ctx context.Context, owner domain.ID, in Upload) (*stor
 		}
 		m.ContentType, m.FileKey, m.PreviewKey = p.contentType, base+"original."+p.ext, base+"small."+p.ext
 		m.FileSize, m.Blurhash = int64(len(p.data)), p.blurhash
-		meta = Meta{Original: sizeOf(p.w, p.h), Small: sizeOf(p.pw, p.ph)}
-		files = []stored{{key: m.FileKey, data: p.data, ct: p.contentType}, {key: m.PreviewKey, data: p.preview, ct: p.contentType}}
-	} else {
-		m.ContentType, m.FileKey, m.FileSize = k.stored, base+"original."+k.ext, in.File.Size
-		if in.File.Size > s.Cfg.Media.MaxVideoBytes {
-			return nil, domain.Invalid("Validation failed: video and audio files are at most %d bytes", s.Cfg.Media.MaxVideoBytes)
+		mj, _ := json.Marshal(Meta{Original: sizeOf(p.w, p.h), Small: sizeOf(p.pw, p.ph)})
+		m.Meta = string(mj)
+		if err := s.put(ctx, []stored{{key: m.FileKey, data: p.data, ct: p.contentType}, {key: m.PreviewKey, data: p.preview, ct: p.contentType}}); err != nil {
+			return nil, err
 		}
-		if in.File.Size <= 0 {
-			if video, err = readAll(File{Body: body}, s.Cfg.Media.MaxVideoBytes, "file"); err != nil {
-				return nil, err
-			}
-			body, m.FileSize = bytes.NewReader(video), int64(len(video))
+		if err := s.Store.CreateMedia(ctx, m); err != nil {
+			s.remove(ctx, m.FileKey, m.PreviewKey)
+			return nil, err
 		}
-		files = []stored{{key: m.FileKey, r: io.LimitReader(body, m.FileSize), size: m.FileSize, ct: k.stored}}
-		if in.Thumbnail != nil {
-			tdata, err := readAll(*in.Thumbnail, s.Cfg.Media.MaxImageBytes, "thumbnail")
-			if err != nil {
-				return nil, err
-			}
-			tct, err := sniff(tdata, *in.Thumbnail)
-			if err != nil {
-				return nil, err
-			}
-			p, err := processImage(tdata, tct)
-			if err != nil {
-				return nil, err
-			}
-			m.PreviewKey, m.Blurhash = base+"small."+p.ext, p.blurhash
-			meta.Small = sizeOf(p.pw, p.ph)
-			files = append(files, stored{key: m.PreviewKey, data: p.preview, ct: p.contentType})
-		}
+		return m, nil
 	}
-	mj, _ := json.Marshal(meta)
-	m.Meta = string(mj)
-	if err := s.put(ctx, files); err != nil {
-		return nil, err
+	if !s.CanProcessVideo() {
+		return nil, ErrNoFFmpeg
 	}
-	if err := s.Store.CreateMedia(ctx, m); err != nil {
-		s.remove(ctx, m.FileKey, m.PreviewKey)
+	if in.File.Size > s.Cfg.Media.MaxVideoBytes {
+		return nil, domain.Invalid("Validation failed: video and audio files are at most %d bytes", s.Cfg.Media.MaxVideoBytes)
+	}
+	m.SourceKey, m.FileSize = base+"source."+k.ext, in.File.Size
+	if in.File.Size <= 0 {
+		video, err := readAll(File{Body: body}, s.Cfg.Media.MaxVideoBytes, "file")
+		if err != nil {
+			return nil, err
+		}
+		body, m.FileSize = bytes.NewReader(video), int64(len(video))
+	}
+	files := []stored{{key: m.SourceKey, r: io.LimitReader(body, m.FileSize), size: m.FileSize, ct: ct}}
+	if in.Thumbnail != nil {
+		p, err := s.thumbnail(*in.Thumbnail)
+		if err != nil {
+			return nil, err
+		}
+		m.PreviewKey, m.Blurhash = base+"small."+p.ext, p.blurhash
+		mj, _ := json.Marshal(Meta{Small: sizeOf(p.pw, p.ph)})
+		m.Meta = string(mj)
+		files = append(files, stored{key: m.PreviewKey, data: p.preview, ct: p.contentType})
+	}
+	if err := s.queue(ctx, m, files); err != nil {
 		return nil, err
 	}
 	return m, nil
+}
+
+// thumbnail processes the preview a client sends with a video or audio.
+func (s *Service) thumbnail(f File) (*picture, error) {
+	data, err := readAll(f, s.Cfg.Media.MaxImageBytes, "thumbnail")
+	if err != nil {
+		return nil, err
+	}
+	ct, err := sniff(data, f)
+	if err != nil {
+		return nil, err
+	}
+	if kinds[ct].typ != "image" {
+		return nil, domain.Invalid("Validation failed: the thumbnail must be an image")
+	}
+	return processImage(data, ct)
 }
 
 // stored is a file to store: data, or size bytes of r.
@@ -405,7 +506,7 @@ func (s *Service) Delete(ctx context.Context, owner, id domain.ID) (*store.Media
 	if err := s.Store.DeleteMedia(ctx, m.ID); err != nil {
 		return nil, err
 	}
-	s.remove(ctx, m.FileKey, m.PreviewKey)
+	s.remove(ctx, m.FileKey, m.PreviewKey, m.SourceKey)
 	return m, nil
 }
 
@@ -422,7 +523,7 @@ func (s *Service) CleanupOrphans(ctx context.Context) (int, error) {
 			if err := s.Store.DeleteMedia(ctx, m.ID); err != nil {
 				return n, err
 			}
-			s.remove(ctx, m.FileKey, m.PreviewKey)
+			s.remove(ctx, m.FileKey, m.PreviewKey, m.SourceKey)
 			n++
 		}
 		if len(list) < 100 {

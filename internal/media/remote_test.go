@@ -13,6 +13,7 @@ import (
 
 	"github.com/agora-social/agora/internal/apitest"
 	"github.com/agora-social/agora/internal/httpclient"
+	"github.com/agora-social/agora/internal/media"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -52,8 +53,8 @@ func TestCacheRemoteImages(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		copied := *s.App.Media // the app's own job runs too: change a copy
-		svc := &copied
+		app := s.App.Media // the app's own job runs too: change a copy
+		svc := &media.Service{Cfg: app.Cfg, Store: app.Store, Storage: app.Storage, Log: app.Log}
 		svc.Client = httpclient.New(httpclient.Config{}) // no private addresses: nothing fetched
 		if n, err := svc.CacheRemote(ctx); err != nil || n != 0 {
 			t.Fatalf("CacheRemote without private addresses = %d, %v", n, err)

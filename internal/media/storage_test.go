@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/domain"
@@ -128,6 +129,16 @@ func TestConfig(t *testing.T) {
 	if c.Media.Backend != "local" || c.Media.MaxImageBytes != 16<<20 || c.Media.MaxVideoBytes != 99<<20 || c.Media.RemoteRetentionDays != 30 {
 		t.Errorf("defaults = %+v", c.Media)
 	}
+	if m := c.Media; m.FFmpeg != "" || m.FFprobe != "" || m.FFmpegTimeout != 10*time.Minute || m.FFmpegConcurrency != 1 ||
+		m.MaxVideoSeconds != 300 || m.MaxVideoPixels != 3840*2160 || m.MaxVideoFrameRate != 120 {
+		t.Errorf("video defaults = %+v", m)
+	}
+	c, err = config.Load(env("AGORA_FFMPEG", "/opt/ff/ffmpeg", "AGORA_FFPROBE", "/opt/ff/ffprobe", "AGORA_FFMPEG_TIMEOUT", "90s",
+		"AGORA_FFMPEG_CONCURRENCY", "2", "AGORA_MEDIA_MAX_VIDEO_SECONDS", "60", "AGORA_MEDIA_MAX_VIDEO_PIXELS", "921600", "AGORA_MEDIA_MAX_VIDEO_FRAME_RATE", "60"))
+	if m := c.Media; err != nil || m.FFmpeg != "/opt/ff/ffmpeg" || m.FFprobe != "/opt/ff/ffprobe" || m.FFmpegTimeout != 90*time.Second ||
+		m.FFmpegConcurrency != 2 || m.MaxVideoSeconds != 60 || m.MaxVideoPixels != 921600 || m.MaxVideoFrameRate != 60 {
+		t.Errorf("video settings = %+v, %v", m, err)
+	}
 	c, err = config.Load(env("AGORA_MEDIA_BACKEND", "s3", "AGORA_S3_ENDPOINT", "http://127.0.0.1:9000", "AGORA_S3_BUCKET", "b",
 		"AGORA_S3_ACCESS_KEY", "ak", "AGORA_S3_SECRET_KEY", "very-secret", "AGORA_S3_PUBLIC_URL", "https://cdn.example/"))
 	if err != nil {
@@ -146,6 +157,12 @@ func TestConfig(t *testing.T) {
 		{"AGORA_MEDIA_MAX_IMAGE_BYTES", "lots"},
 		{"AGORA_MEDIA_MAX_VIDEO_BYTES", "10"},
 		{"AGORA_MEDIA_REMOTE_RETENTION_DAYS", "-1"},
+		{"AGORA_FFMPEG_TIMEOUT", "soon"},
+		{"AGORA_FFMPEG_TIMEOUT", "10ms"},
+		{"AGORA_FFMPEG_CONCURRENCY", "0"},
+		{"AGORA_MEDIA_MAX_VIDEO_SECONDS", "-5"},
+		{"AGORA_MEDIA_MAX_VIDEO_PIXELS", "many"},
+		{"AGORA_MEDIA_MAX_VIDEO_FRAME_RATE", "0"},
 	} {
 		if _, err := config.Load(env(bad...)); err == nil {
 			t.Errorf("%v: no error", bad)

@@ -126,8 +126,11 @@ func (s *Service) Decide(ctx context.Context, u *domain.User, in DecisionInput) 
 		ID: s.Store.IDs.Next(), ReportID: in.ReportID, TargetAccountID: target.ID, StatusIDs: in.StatusIDs,
 		Action: in.Action, Ground: in.Ground, RuleIDs: in.RuleIDs, LegalGround: in.LegalGround,
 		Explanation: in.Explanation, Category: category, SourceType: sourceType(report),
-		AutomatedDetection: in.AutomatedDetection, AutomatedDecision: "AUTOMATED_DECISION_NOT_AUTOMATED",
-		ContentDate: target.CreatedAt, DecidedBy: u.AccountID, DecidedAt: now,
+		// A report filed by the spam heuristics is an automated detection,
+		// decided by a person (DSA Art. 17(3)(c)).
+		AutomatedDetection: in.AutomatedDetection || (report != nil && report.Source == "automated"),
+		AutomatedDecision:  "AUTOMATED_DECISION_NOT_AUTOMATED",
+		ContentDate:        target.CreatedAt, DecidedBy: u.AccountID, DecidedAt: now,
 		AppealDeadline: now.AddDate(0, 0, s.AppealDays),
 	}
 	if d.RuleIDs == nil {
@@ -255,7 +258,7 @@ func decisionCategory(in DecisionInput, report *store.Report) (string, error) {
 // sourceType is the TDB source_type of a decision.
 func sourceType(r *store.Report) string {
 	switch {
-	case r == nil:
+	case r == nil, r.Source == "automated": // own initiative, found by the spam heuristics
 		return "SOURCE_VOLUNTARY"
 	case r.Source == "trusted_flagger":
 		return "SOURCE_TRUSTED_FLAGGER"
@@ -272,6 +275,8 @@ func facts(d *store.Decision, r *store.Report) string {
 	switch {
 	case r == nil:
 		b.WriteString("The decision was taken on the service's own initiative.")
+	case r.Source == "automated":
+		b.WriteString("The decision was taken on the service's own initiative: the post was held for review by automated spam detection, then reviewed by a moderator.")
 	case r.Category == "legal":
 		b.WriteString("The decision was taken on a notice of allegedly illegal content (DSA Art. 16).")
 	default:

@@ -46,6 +46,8 @@ func (s *Service) Reblog(ctx context.Context, booster *domain.Account, prefs dom
 	case orig.Visibility == domain.Direct,
 		orig.Visibility == domain.Private && orig.AccountID != booster.ID:
 		return 0, domain.Forbidden("This action is not allowed")
+	case orig.Visibility == store.HeldVisibility: // only its author sees it; a boost would announce it
+		return 0, domain.Invalid("This post is held for review by a moderator: it can be boosted once it is released")
 	}
 	if err := s.CheckInteraction(ctx, booster, orig, Reblog); err != nil {
 		return 0, err

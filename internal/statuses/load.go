@@ -24,6 +24,9 @@ type Bundle struct {
 	// Policies are the stored interaction policies, by status (see
 	// PolicyFor for the others).
 	Policies map[domain.ID]*store.InteractionPolicy
+	// Held are the statuses held for review (only their author loads
+	// them): the visibility each gets on release.
+	Held map[domain.ID]domain.Visibility
 }
 
 // PolicyFor is a loaded status's interaction policy: its stored one or
@@ -128,6 +131,17 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 	}
 	if b.Policies, err = s.Store.StatusInteractionPolicies(ctx, statusIDs); err != nil {
 		return nil, err
+	}
+	var held []domain.ID
+	for _, st := range b.Statuses {
+		if st.Visibility == store.HeldVisibility {
+			held = append(held, st.ID)
+		}
+	}
+	if len(held) > 0 { // rare: no query otherwise
+		if b.Held, err = s.Store.HeldVisibilities(ctx, held); err != nil {
+			return nil, err
+		}
 	}
 	return b, nil
 }

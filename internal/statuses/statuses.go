@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/agora-social/agora/internal/accounts"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/domain"
@@ -32,10 +33,15 @@ const (
 type Service struct {
 	Cfg   *config.Config
 	Store *store.Store
+	// Abuse holds the new-account restrictions and the spam heuristics'
+	// settings (abuse.go).
+	Abuse config.Abuse
 }
 
 // New returns the service.
-func New(cfg *config.Config, st *store.Store) *Service { return &Service{Cfg: cfg, Store: st} }
+func New(cfg *config.Config, st *store.Store) *Service {
+	return &Service{Cfg: cfg, Store: st, Abuse: cfg.Abuse}
+}
 
 // PollInput is a poll as a client sends it.
 type PollInput struct {
@@ -211,6 +217,9 @@ func visibilityRank(v domain.Visibility) int {
 // Post creates a status and returns its id (the earlier status's id when
 // the idempotency key was already used within the hour).
 func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain.Preferences, in PostInput) (domain.ID, error) {
+	if err := accounts.CanPost(author); err != nil {
+		return 0, err
+	}
 	if in.ScheduledAt != nil {
 		return 0, domain.Invalid("scheduled posts are not supported yet: post without scheduled_at")
 	}
@@ -269,9 +278,14 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 	if err != nil {
 		return 0, err
 	}
+	// New-account restrictions refuse; spam heuristics hold for review.
+	hold, err := s.checkAbuse(ctx, author, st, in.Text)
+	if err != nil {
+		return 0, err
+	}
 	notify := st.Visibility != domain.Direct && (st.InReplyToID == 0 || st.InReplyToAccountID == author.ID)
 	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify, MediaIDs: c.media,
-		InteractionPolicy: policy}
+		InteractionPolicy: policy, Hold: hold}
 	got, _, err := s.Store.CreateStatus(ctx, n)
 	if err != nil && in.IdempotencyKey != "" && db.IsUniqueViolation(err) {
 		// A concurrent request with the same key committed first: the
@@ -302,6 +316,10 @@ func (s *Service) Edit(ctx context.Context, editor domain.ID, id domain.ID, in E
 	}
 	if prev.AccountID != editor || prev.ReblogOfID != 0 {
 		return domain.Forbidden("This action is not allowed")
+	}
+	if prev.Visibility == store.HeldVisibility {
+		// An edit would be delivered as an Update of a post nobody received.
+		return domain.Invalid("This post is held for review by a moderator: it can be edited once it is released (or deleted now)")
 	}
 	lang := prev.Language
 	if in.Language != nil {

@@ -58,6 +58,10 @@ type Outgoing struct {
 	Content string `json:"content,omitempty"`
 	// Followers puts the actor's remote followers in the audience.
 	Followers bool `json:"followers,omitempty"`
+	// Known widens the audience to every remote account the actor is
+	// linked to: followers, followed, and follow requests either way (the
+	// Delete and Update of a suspended or reinstated actor).
+	Known bool `json:"known,omitempty"`
 	// To are the accounts addressed (mentions, targets, the author of a
 	// liked or boosted status); local ones are skipped at delivery.
 	To AccountIDs `json:"to,omitempty"`
@@ -114,9 +118,15 @@ func (s *Store) federate(ctx context.Context, tx *sql.Tx, o Outgoing) error {
 // reachesRemote is the cheap check that keeps purely local activity from
 // creating jobs: indexed EXISTS queries, no job, nothing loaded.
 func reachesRemote(ctx context.Context, q db.Querier, o Outgoing) (bool, error) {
-	args := []any{int64(o.ActorID), o.Followers}
+	args := []any{int64(o.ActorID), o.Followers || o.Known}
 	cond := `($2 AND EXISTS (SELECT 1 FROM follows f JOIN accounts fa ON fa.id = f.account_id
 		WHERE f.target_account_id = $1 AND fa.domain <> ''))`
+	if o.Known {
+		cond += ` OR EXISTS (SELECT 1 FROM follows f JOIN accounts fa ON fa.id = f.target_account_id
+			WHERE f.account_id = $1 AND fa.domain <> '')
+		OR EXISTS (SELECT 1 FROM follow_requests r JOIN accounts ra ON ra.id IN (r.account_id, r.target_account_id)
+			WHERE (r.account_id = $1 OR r.target_account_id = $1) AND ra.domain <> '')`
+	}
 	if len(o.To) > 0 {
 		cond += ` OR EXISTS (SELECT 1 FROM accounts t WHERE t.id IN (` + placeholders(3, len(o.To)) + `) AND t.domain <> '')`
 		args = append(args, idArgs(o.To)...)
@@ -155,4 +165,93 @@ func isRemote(ctx context.Context, q db.Querier, account domain.ID) (bool, error
 		return false, notFound(err, "load account")
 	}
 	return strings.TrimSpace(dom) != "", nil
+}
+
+// KnownInboxes returns the inboxes (shared ones when they have one) of
+// every remote account linked to a local actor: its followers, the
+// accounts it follows and follow requests either way, deduplicated. It is
+// the audience of an Outgoing with Known.
+func (s *Store) KnownInboxes(ctx context.Context, actor domain.ID) ([]string, error) {
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT DISTINCT CASE WHEN a.shared_inbox_url <> '' THEN a.shared_inbox_url ELSE a.inbox_url END
+		FROM accounts a WHERE a.domain <> '' AND a.id IN (
+			SELECT account_id FROM follows WHERE target_account_id = $1
+			UNION SELECT target_account_id FROM follows WHERE account_id = $1
+			UNION SELECT account_id FROM follow_requests WHERE target_account_id = $1
+			UNION SELECT target_account_id FROM follow_requests WHERE account_id = $1)`, int64(actor))
+	if err != nil {
+		return nil, fmt.Errorf("find known inboxes: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var inbox string
+		if err := rows.Scan(&inbox); err != nil {
+			return nil, err
+		}
+		if inbox != "" {
+			out = append(out, inbox)
+		}
+	}
+	return out, rows.Err()
+}
+
+// pollTally is the Outgoing that sends a local poll's new tallies (an
+// Update of its Question) to the servers that received it: the author's
+// followers unless it is direct, and the remote accounts it mentions or
+// that voted. The Federator delays and merges these (one per poll per
+// delay at most).
+func pollTally(ctx context.Context, q db.Querier, status domain.ID) (Outgoing, error) {
+	var author int64
+	var vis string
+	if err := q.QueryRowContext(ctx, `SELECT account_id, visibility FROM statuses WHERE id = $1`, int64(status)).Scan(&author, &vis); err != nil {
+		return Outgoing{}, notFound(err, "load poll status")
+	}
+	to, err := scanIDs(q.QueryContext(ctx, `SELECT a.id FROM accounts a WHERE a.domain <> '' AND a.id IN (
+		SELECT account_id FROM poll_votes WHERE status_id = $1 UNION SELECT account_id FROM mentions WHERE status_id = $1)`, int64(status)))
+	if err != nil {
+		return Outgoing{}, fmt.Errorf("find poll audience: %w", err)
+	}
+	return Outgoing{Type: "Update", Object: "Poll", ActorID: domain.ID(author), StatusID: status,
+		Followers: domain.Visibility(vis) != domain.Direct, To: to}, nil
+}
+
+// StartPollTally is called by the worker that sends a poll's tallies,
+// before it reads them: it clears the poll's tally_due mark, so that a vote
+// from now on schedules another sending (none is lost), and returns the
+// Outgoing to publish (see pollTally).
+func (s *Store) StartPollTally(ctx context.Context, status domain.ID) (Outgoing, error) {
+	var o Outgoing
+	err := s.Tx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE polls SET tally_due = FALSE WHERE status_id = $1`, int64(status)); err != nil {
+			return fmt.Errorf("start poll tally: %w", err)
+		}
+		var err error
+		o, err = pollTally(ctx, tx, status)
+		return err
+	})
+	return o, err
+}
+
+// federatePollTally federates a local poll's new tallies in tx, unless a
+// sending is already due (it will read these votes too): the Federator
+// delays it, so that a busy poll costs one Update per delay.
+func (s *Store) federatePollTally(ctx context.Context, tx *sql.Tx, status domain.ID) error {
+	if s.Federator == nil {
+		return nil
+	}
+	o, err := pollTally(ctx, tx, status)
+	if err != nil {
+		return err
+	}
+	if ok, err := reachesRemote(ctx, tx, o); err != nil || !ok {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE polls SET tally_due = TRUE WHERE status_id = $1 AND tally_due = FALSE`, int64(status))
+	if err != nil {
+		return fmt.Errorf("mark poll tally due: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return nil
+	}
+	return s.Federator.Federate(ctx, tx, o)
 }

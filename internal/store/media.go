@@ -31,12 +31,29 @@ type Media struct {
 	Meta        string // JSON: Mastodon's meta without focus
 	FocusX      float64
 	FocusY      float64
-	CreatedAt   time.Time
-	UpdatedAt   time.Time
+	// Processing is MediaDone, MediaProcessing (a job is converting the
+	// upload, kept at SourceKey) or MediaFailed (ProcessingError says why).
+	Processing      string
+	ProcessingError string
+	SourceKey       string
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
 }
 
+// The processing states of an attachment.
+const (
+	MediaDone       = "done"
+	MediaProcessing = "processing"
+	MediaFailed     = "failed"
+)
+
+// ErrMediaNotReady is what attaching an unfinished upload fails with
+// (Mastodon's wording).
+var ErrMediaNotReady = domain.Invalid("Cannot attach files that have not finished processing. Try again in a moment!")
+
 const mediaColumns = `m.id, m.account_id, m.status_id, m.position, m.type, m.content_type, m.file_key, m.preview_key,
-	m.file_size, m.remote_url, m.description, m.blurhash, m.meta, m.focus_x, m.focus_y, m.created_at, m.updated_at`
+	m.file_size, m.remote_url, m.description, m.blurhash, m.meta, m.focus_x, m.focus_y,
+	m.processing, m.processing_error, m.source_key, m.created_at, m.updated_at`
 
 func scanMedia(r scanner) (*Media, error) {
 	var (
@@ -45,7 +62,8 @@ func scanMedia(r scanner) (*Media, error) {
 		created, updated int64
 	)
 	err := r.Scan(&m.ID, &m.AccountID, &status, &m.Position, &m.Type, &m.ContentType, &m.FileKey, &m.PreviewKey,
-		&m.FileSize, &m.RemoteURL, &m.Description, &m.Blurhash, &m.Meta, &m.FocusX, &m.FocusY, &created, &updated)
+		&m.FileSize, &m.RemoteURL, &m.Description, &m.Blurhash, &m.Meta, &m.FocusX, &m.FocusY,
+		&m.Processing, &m.ProcessingError, &m.SourceKey, &created, &updated)
 	if err != nil {
 		return nil, err
 	}
@@ -57,15 +75,61 @@ func scanMedia(r scanner) (*Media, error) {
 // CreateMedia stores a new, unattached attachment (its files are already
 // stored); m.ID must be set.
 func (s *Store) CreateMedia(ctx context.Context, m *Media) error {
+	return s.CreateMediaThen(ctx, m, nil)
+}
+
+// CreateMediaThen stores a new attachment and runs then (enqueueing its
+// processing job) in the same transaction; then may be nil.
+func (s *Store) CreateMediaThen(ctx context.Context, m *Media, then func(tx *sql.Tx) error) error {
 	now := s.Now()
 	m.CreatedAt, m.UpdatedAt = now, now
-	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO media_attachments (id, account_id, status_id, position, type, content_type,
-		file_key, preview_key, file_size, remote_url, description, blurhash, meta, focus_x, focus_y, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)`,
-		int64(m.ID), int64(m.AccountID), nullID(m.StatusID), m.Position, m.Type, m.ContentType, m.FileKey, m.PreviewKey,
-		m.FileSize, m.RemoteURL, m.Description, m.Blurhash, m.Meta, m.FocusX, m.FocusY, ms(now))
+	if m.Processing == "" {
+		m.Processing = MediaDone
+	}
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO media_attachments (id, account_id, status_id, position, type, content_type,
+			file_key, preview_key, file_size, remote_url, description, blurhash, meta, focus_x, focus_y,
+			processing, processing_error, source_key, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19)`,
+			int64(m.ID), int64(m.AccountID), nullID(m.StatusID), m.Position, m.Type, m.ContentType, m.FileKey, m.PreviewKey,
+			m.FileSize, m.RemoteURL, m.Description, m.Blurhash, m.Meta, m.FocusX, m.FocusY,
+			m.Processing, m.ProcessingError, m.SourceKey, ms(now))
+		if err != nil {
+			return fmt.Errorf("insert media: %w", err)
+		}
+		if then != nil {
+			return then(tx)
+		}
+		return nil
+	})
+}
+
+// FinishMedia saves the result of processing: the files, type, size,
+// blurhash and meta, with SourceKey cleared. It only finishes an upload
+// still processing: one deleted meanwhile is not found.
+func (s *Store) FinishMedia(ctx context.Context, m *Media) error {
+	m.UpdatedAt, m.Processing, m.SourceKey = s.Now(), MediaDone, ""
+	res, err := s.DB.W.ExecContext(ctx, `UPDATE media_attachments SET type = $2, content_type = $3, file_key = $4,
+		preview_key = $5, file_size = $6, blurhash = $7, meta = $8, processing = $9, processing_error = '', source_key = '',
+		updated_at = $10 WHERE id = $1 AND processing = $11`,
+		int64(m.ID), m.Type, m.ContentType, m.FileKey, m.PreviewKey, m.FileSize, m.Blurhash, m.Meta, MediaDone,
+		ms(m.UpdatedAt), MediaProcessing)
 	if err != nil {
-		return fmt.Errorf("insert media: %w", err)
+		return fmt.Errorf("finish media: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return domain.NotFound()
+	}
+	return nil
+}
+
+// FailMedia marks an upload still processing as failed, saying why, and
+// clears its source (the caller deletes the file).
+func (s *Store) FailMedia(ctx context.Context, id domain.ID, reason string) error {
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE media_attachments SET processing = $2, processing_error = $3, source_key = '',
+		updated_at = $4 WHERE id = $1 AND processing = $5`, int64(id), MediaFailed, reason, s.nowMs(), MediaProcessing)
+	if err != nil {
+		return fmt.Errorf("fail media: %w", err)
 	}
 	return nil
 }
@@ -146,7 +210,8 @@ func checkAttachable(ctx context.Context, q db.Querier, accountID, statusID doma
 		seen[id] = true
 	}
 	rows, err := q.QueryContext(ctx, `SELECT m.id, m.account_id, COALESCE(m.status_id, 0),
-		CASE WHEN m.status_id IS NULL THEN FALSE ELSE EXISTS (SELECT 1 FROM statuses s WHERE s.id = m.status_id) END
+		CASE WHEN m.status_id IS NULL THEN FALSE ELSE EXISTS (SELECT 1 FROM statuses s WHERE s.id = m.status_id) END,
+		m.processing
 		FROM media_attachments m WHERE m.id IN (`+placeholders(1, len(ids))+`)`, idArgs(ids)...)
 	if err != nil {
 		return fmt.Errorf("check media: %w", err)
@@ -156,11 +221,18 @@ func checkAttachable(ctx context.Context, q db.Querier, accountID, statusID doma
 	for rows.Next() {
 		var id, owner, status int64
 		var live bool
-		if err := rows.Scan(&id, &owner, &status, &live); err != nil {
+		var processing string
+		if err := rows.Scan(&id, &owner, &status, &live, &processing); err != nil {
 			return err
 		}
 		if domain.ID(owner) != accountID {
 			return domain.Invalid("Validation failed: media %d not found", id)
+		}
+		switch processing {
+		case MediaProcessing:
+			return ErrMediaNotReady
+		case MediaFailed:
+			return domain.Invalid("Validation failed: media %d could not be processed", id)
 		}
 		if live && domain.ID(status) != statusID {
 			return domain.Invalid("Validation failed: media %d is already attached to another post", id)

@@ -171,7 +171,20 @@ func (s *Store) SetAccountRestriction(ctx context.Context, q db.Querier, account
 		v = s.nowMs()
 	}
 	_, err := q.ExecContext(ctx, `UPDATE accounts SET `+column+`_at = $2 WHERE id = $1`, int64(accountID), v)
-	return err
+	if err != nil || column != "suspended" {
+		return err
+	}
+	// Every server that knows a local account hears of its suspension
+	// (a Delete of the actor) or reinstatement (an Update), in this
+	// transaction.
+	if tx, ok := q.(*sql.Tx); ok {
+		o := Outgoing{Type: "Update", Object: "Person", ActorID: accountID, Known: true}
+		if on {
+			o.Type = "Delete"
+		}
+		return s.federate(ctx, tx, o)
+	}
+	return nil
 }
 
 // SetUserFlags sets a local user's disabled and approved flags.

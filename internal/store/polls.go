@@ -48,11 +48,17 @@ func (s *Store) Vote(ctx context.Context, account, status domain.ID, choices []i
 		if s.Federator == nil {
 			return nil
 		}
-		// A vote on a remote poll is sent to the poll's author only (a
-		// local poll's tallies are simply read by whoever fetches it).
+		// A vote on a remote poll is sent to the poll's author only; a
+		// local poll's new tallies go to the servers that have the poll.
 		var author int64
 		if err := tx.QueryRowContext(ctx, `SELECT account_id FROM statuses WHERE id = $1`, int64(status)).Scan(&author); err != nil {
 			return notFound(err, "load poll status")
+		}
+		if remote, err := isRemote(ctx, tx, domain.ID(author)); err != nil || !remote {
+			if err != nil {
+				return err
+			}
+			return s.federatePollTally(ctx, tx, status)
 		}
 		return s.federate(ctx, tx, Outgoing{Type: "Create", Object: "Vote", ActorID: account, StatusID: status, RowID: first,
 			Choices: choices, To: []domain.ID{domain.ID(author)}})
@@ -99,6 +105,11 @@ func (s *Store) NotifyExpiredPolls(ctx context.Context) (int, error) {
 				return fmt.Errorf("notify poll author: %w", err)
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE polls SET expiry_notified = TRUE WHERE status_id = $1`, int64(p.status)); err != nil {
+				return err
+			}
+			// The final tallies of a local poll reach the servers that
+			// have it (a remote poll's author is not ours to federate).
+			if err := s.federatePollTally(ctx, tx, p.status); err != nil {
 				return err
 			}
 			closed++

@@ -18,6 +18,7 @@ type RemoteAccount struct {
 	Account     *domain.Account
 	AlsoKnownAs []string
 	MovedToURI  string    // resolved to MovedToAccountID by the caller
+	FeaturedURL string    // its featured (pinned posts) collection
 	FetchedAt   time.Time // zero when never fetched
 }
 
@@ -37,14 +38,14 @@ func (s *Store) AccountByURL(ctx context.Context, url string) (*domain.Account, 
 // RemoteAccountByURI loads a remote account with its federation data.
 func (s *Store) RemoteAccountByURI(ctx context.Context, uri string) (*RemoteAccount, error) {
 	var x accountScan
-	var aka string
+	var aka, featured string
 	var fetched sql.NullInt64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT `+accountColumns+`, a.also_known_as, a.fetched_at
-		FROM accounts a WHERE a.uri = $1 AND a.domain <> ''`, uri).Scan(append(x.dest(), &aka, &fetched)...)
+	err := s.DB.R.QueryRowContext(ctx, `SELECT `+accountColumns+`, a.also_known_as, a.fetched_at, a.featured_url
+		FROM accounts a WHERE a.uri = $1 AND a.domain <> ''`, uri).Scan(append(x.dest(), &aka, &fetched, &featured)...)
 	if err != nil {
 		return nil, notFound(err, "load remote account")
 	}
-	r := &RemoteAccount{Account: x.finish()}
+	r := &RemoteAccount{Account: x.finish(), FeaturedURL: featured}
 	_ = json.Unmarshal([]byte(aka), &r.AlsoKnownAs)
 	if fetched.Valid {
 		r.FetchedAt = fromMs(fetched.Int64)
@@ -118,8 +119,8 @@ func (s *Store) upsertRemoteAccount(ctx context.Context, r *RemoteAccount, aka, 
 				return fmt.Errorf("update remote account: %w", err)
 			}
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE accounts SET also_known_as = $2, fetched_at = $3, moved_to_account_id = $4 WHERE id = $1`,
-			int64(a.ID), aka, now, nullID(a.MovedToAccountID))
+		_, err = tx.ExecContext(ctx, `UPDATE accounts SET also_known_as = $2, fetched_at = $3, moved_to_account_id = $4, featured_url = $5
+			WHERE id = $1`, int64(a.ID), aka, now, nullID(a.MovedToAccountID), r.FeaturedURL)
 		if err != nil {
 			return fmt.Errorf("update remote account: %w", err)
 		}
@@ -218,7 +219,8 @@ type MovedFollow struct {
 }
 
 // MoveFollowers records that account moved to target and ends the follows
-// of account by local followers who do not block target, returning them
+// of account by local followers who do not block target (telling the
+// account's server when it is remote), returning them
 // with their options so that the caller follows target in their name
 // (through the social graph's rules, which send the Follow).
 func (s *Store) MoveFollowers(ctx context.Context, account, target domain.ID) ([]MovedFollow, error) {
@@ -255,8 +257,17 @@ func (s *Store) MoveFollowers(ctx context.Context, account, target domain.ID) ([
 			return err
 		}
 		for _, m := range moved {
-			if err := unfollow(ctx, tx, m.Follower, account); err != nil {
+			// The old account's server hears of the unfollow (an Undo of
+			// the Follow), as Mastodon's move does.
+			f, err := endFollow(ctx, tx, m.Follower, account)
+			if err != nil {
 				return err
+			}
+			if f != nil {
+				if err := s.federate(ctx, tx, Outgoing{Type: "Undo", Object: "Follow", ActorID: m.Follower, TargetID: account,
+					RowID: f.id, ActivityURI: f.uri, To: []domain.ID{account}}); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

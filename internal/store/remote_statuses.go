@@ -185,6 +185,6 @@ func (s *Store) VoteRemote(ctx context.Context, account, status domain.ID, choic
 		if err != nil {
 			return fmt.Errorf("vote: %w", err)
 		}
-		return nil
+		return s.federatePollTally(ctx, tx, status)
 	})
 }

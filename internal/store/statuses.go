@@ -93,6 +93,8 @@ type NewStatus struct {
 	// InteractionPolicy is stored with the status when not nil (nil: the
 	// default of its visibility).
 	InteractionPolicy *InteractionPolicy
+	// Hold stores the status held for review (held.go) when not nil.
+	Hold *Hold
 }
 
 // CreateStatus writes a new status with its mentions, tags, poll, counters,
@@ -101,6 +103,11 @@ type NewStatus struct {
 // earlier status's id is returned with created false.
 func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, created bool, err error) {
 	st := n.Status
+	visibility := st.Visibility
+	if n.Hold != nil {
+		st.Visibility = HeldVisibility // ReleaseHeld publishes it
+		defer func() { st.Visibility = visibility }()
+	}
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.nowMs()
 		if n.IdempotencyKey != "" {
@@ -144,6 +151,10 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 			if err := s.insertPoll(ctx, tx, n.Poll); err != nil {
 				return err
 			}
+		}
+		if n.Hold != nil {
+			id, created = st.ID, true
+			return s.holdStatus(ctx, tx, n, visibility)
 		}
 		if st.InReplyToID != 0 {
 			if _, err := tx.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, int64(st.InReplyToID)); err != nil {
@@ -323,7 +334,7 @@ func (s *Store) DeleteStatus(ctx context.Context, st *domain.Status) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		// What the Delete (or Undo Announce) needs is gone once the rows
 		// are: compute it first.
-		if s.Federator != nil {
+		if s.Federator != nil && st.Visibility != HeldVisibility { // a held post never left the server
 			out, err := deleteOutgoing(ctx, tx, st)
 			if err != nil {
 				return err
@@ -346,7 +357,7 @@ func (s *Store) DeleteStatus(ctx context.Context, st *domain.Status) error {
 				return err
 			}
 		}
-		if st.InReplyToID != 0 {
+		if st.InReplyToID != 0 && st.Visibility != HeldVisibility { // a held reply was not counted
 			if _, err := tx.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count - 1 WHERE id = $1 AND replies_count > 0`, int64(st.InReplyToID)); err != nil {
 				return fmt.Errorf("uncount reply: %w", err)
 			}

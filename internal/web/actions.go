@@ -27,7 +27,9 @@ type actionResult struct {
 
 // statusAction is POST /web/statuses/{id} with do= favourite, unfavourite,
 // boost, unboost, bookmark, unbookmark or delete: the buttons of one plain
-// form under each status, which redirects back.
+// form under each status, which redirects back. On a thread page, the
+// thread's author also sends hide_reply and unhide_reply, and a status's
+// author reply_policy (with reply_policy=CHOICE, reader_policy.go).
 func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 	q := h.form(w, r, true)
 	if q == nil {
@@ -60,6 +62,14 @@ func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 	case "bookmark":
 		id, err = h.statuses.Bookmark(ctx, viewer, id, set)
 		flash = pick(set, "flash_bookmarked", "flash_unbookmarked")
+	case "hide_reply":
+		id, err = h.statuses.HideReply(ctx, viewer, id, set)
+		flash = pick(set, "flash_rd_reply_hidden", "flash_rd_reply_shown")
+	case "reply_policy":
+		if err = h.setReplyPolicy(ctx, q, id, r.PostForm.Get("reply_policy")); err == nil {
+			h.done(q, "flash_rd_reply_policy", actionResult{})
+			return
+		}
 	case "delete":
 		if !set {
 			h.fail(w, r, domain.NotFound())

@@ -37,6 +37,9 @@ type composeForm struct {
 	Media      []composeMedia
 	Sensitive  bool
 	AltMissing bool
+	// ReplyPolicy is who may reply (reader_policy.go): "" for the
+	// author's default for the visibility.
+	ReplyPolicy string
 }
 
 // MediaOpen reports whether the form comes back with images chosen.
@@ -99,7 +102,7 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 	f := &composeForm{Text: v.Get("status"), SpoilerText: v.Get("spoiler_text"), Visibility: v.Get("visibility"),
 		Language: v.Get("language"), InReplyTo: v.Get("in_reply_to_id"), Idempotency: v.Get("idempotency_key"),
 		Languages: composeLanguages, Heading: q.v.Tr("compose_heading"), PollDurations: pollDurations,
-		Media: make([]composeMedia, MaxComposeImages), Sensitive: on(v, "sensitive")}
+		Media: make([]composeMedia, MaxComposeImages), Sensitive: on(v, "sensitive"), ReplyPolicy: v.Get("reply_policy")}
 	sensitive := f.Sensitive
 	in := statuses.PostInput{Text: f.Text, SpoilerText: f.SpoilerText, Visibility: f.Visibility, Language: f.Language,
 		IdempotencyKey: "web:" + f.Idempotency, Poll: composePoll(r, f), Sensitive: &sensitive}
@@ -117,6 +120,9 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 	var id domain.ID
 	mediaIDs, missingAlt, err := h.composeUploads(q, f)
 	in.MediaIDs = mediaIDs
+	if err == nil {
+		in.InteractionPolicy, err = replyPolicyInput(v)
+	}
 	if err == nil && missingAlt && !on(v, "alt_confirmed") {
 		// The nudge: not a refusal, a question the author answers.
 		f.AltMissing = true
@@ -148,7 +154,11 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 		h.homeTimeline(q, f, statusOf(err))
 		return
 	}
-	h.done(q, "flash_posted", map[string]string{"id": id.String()})
+	flash := "flash_posted"
+	if held, err := h.Store.HeldStatusByID(r.Context(), id); err == nil && held.ReleasedAt == nil {
+		flash = "flash_held"
+	}
+	h.done(q, flash, map[string]string{"id": id.String()})
 }
 
 // postError turns the service's message into the page's language for the
@@ -166,6 +176,12 @@ func postError(v *view, err error) string {
 		return v.Tr("err_poll_duplicate")
 	case strings.Contains(msg, "poll options are at most"):
 		return v.Tr("err_poll_option_long", statuses.MaxPollOptionChars)
+	case strings.Contains(msg, "have not finished processing"):
+		// store.ErrMediaNotReady: a video still being converted.
+		return v.Tr("rd_err_media_processing")
+	case strings.Contains(msg, "accepts replies from"), strings.Contains(msg, "does not accept replies"):
+		// statuses.CheckInteraction's refusal of a reply.
+		return v.Tr("rd_err_reply_refused")
 	}
 	return msg
 }

@@ -113,7 +113,7 @@ func (h *Handler) exportArchive(w http.ResponseWriter, r *http.Request) {
 	}
 	lim := h.exportLimits()
 	if res := lim.daily.Allow(q.acct.ID.String()); !res.Allowed {
-		q.v.Error = q.v.Tr("exp_too_many", LimitArchivesPerDay, formatDate(q.v.Lang, res.Reset))
+		q.v.Error = q.v.Tr("exp_too_many", LimitArchivesPerDay, q.v.Date(res.Reset))
 		h.renderExport(q, http.StatusTooManyRequests)
 		return
 	}

@@ -53,18 +53,33 @@ func pickLanguage(r *http.Request, locale string) string {
 
 var monthsFR = [...]string{"janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."}
 
-// formatDate formats t (in UTC) the way the language writes dates.
-func formatDate(lang string, t time.Time) string {
-	t = t.UTC()
-	if lang == "fr" {
-		return fmt.Sprintf("%d %s %d, %02d:%02d UTC", t.Day(), monthsFR[t.Month()-1], t.Year(), t.Hour(), t.Minute())
+// formatDate formats t in UTC the way the language writes dates (pages
+// use view.Date, in the reader's zone).
+func formatDate(lang string, t time.Time) string { return formatDateIn(lang, time.UTC, t) }
+
+// formatDateIn formats t in loc the way the language writes dates, with
+// the zone's abbreviation (CET, UTC, -03).
+func formatDateIn(lang string, loc *time.Location, t time.Time) string {
+	if loc == nil {
+		loc = time.UTC
 	}
-	return t.Format("Jan 2, 2006, 15:04 UTC")
+	t = t.In(loc)
+	if lang == "fr" {
+		return fmt.Sprintf("%d %s %d, %02d:%02d %s", t.Day(), monthsFR[t.Month()-1], t.Year(), t.Hour(), t.Minute(), t.Format("MST"))
+	}
+	return t.Format("Jan 2, 2006, 15:04 MST")
 }
 
-// formatDay formats a date without the time.
-func formatDay(lang string, t time.Time) string {
-	t = t.UTC()
+// formatDay formats a date without the time, in UTC (pages use view.Day,
+// in the reader's zone).
+func formatDay(lang string, t time.Time) string { return formatDayIn(lang, time.UTC, t) }
+
+// formatDayIn formats a date without the time, in loc (nil: UTC).
+func formatDayIn(lang string, loc *time.Location, t time.Time) string {
+	if loc == nil {
+		loc = time.UTC
+	}
+	t = t.In(loc)
 	if lang == "fr" {
 		return fmt.Sprintf("%d %s %d", t.Day(), monthsFR[t.Month()-1], t.Year())
 	}
@@ -155,7 +170,11 @@ var funcs = template.FuncMap{
 	"fv":    func(v *view, f *filterForm) filterCtx { return filterCtx{v, f} },
 	"pollv": func(v *view, p *pollView) pollCtx { return pollCtx{v, p} },
 	"inc":   func(i int) int { return i + 1 },
-	"nv":    func(v *view, n *noteView) noteCtx { return noteCtx{v, n} },
+	// The compose form's file types and reply choices (media.go,
+	// reader_policy.go).
+	"accept":       func() string { return composeAccept },
+	"replyChoices": func() []string { return replyChoices },
+	"nv":           func(v *view, n *noteView) noteCtx { return noteCtx{v, n} },
 	// The Community Notes rating form's choices.
 	"helpfulTags":    func() []string { return helpfulTags },
 	"notHelpfulTags": func() []string { return notHelpfulTags },

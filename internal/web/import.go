@@ -36,7 +36,7 @@ func (h *Handler) loadImports(q *request, d *exportData) error {
 		return err
 	}
 	for _, imp := range list {
-		iv := importView{KindKey: "imp_kind_" + imp.Kind, Filename: imp.Filename, Date: formatDate(q.v.Lang, imp.CreatedAt),
+		iv := importView{KindKey: "imp_kind_" + imp.Kind, Filename: imp.Filename, Date: q.v.Date(imp.CreatedAt),
 			Total: imp.Total, Processed: imp.Processed, Imported: imp.Imported, Running: imp.State != "finished",
 			State: q.v.Tr("imp_state_" + imp.State)}
 		if imp.Processed > imp.Imported {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"mime/multipart"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,12 +30,16 @@ const (
 
 // mediaView is an attachment as the pages show it.
 type mediaView struct {
-	Type    string // image | video | audio
+	Type    string // image | gifv | video | audio
 	URL     string // the original
 	Preview string // the preview image; URL when there is none
 	Alt     string
 	Width   int // of the preview, 0 when unknown
 	Height  int
+	// Processing: a local upload whose file is still being made (video
+	// transcoding); Failed: it could not be. The page says so instead of
+	// a player.
+	Processing, Failed bool
 }
 
 // mediaURL is where the browser fetches a stored file: the storage's
@@ -57,6 +62,12 @@ func (h *Handler) mediaViews(ms []*store.Media) []*mediaView {
 	out := make([]*mediaView, 0, len(ms))
 	for _, m := range ms {
 		v := &mediaView{Type: m.Type, Alt: m.Description, URL: h.mediaURL(m.FileKey), Preview: h.mediaURL(m.PreviewKey)}
+		if m.Processing == store.MediaProcessing || m.Processing == store.MediaFailed {
+			// Mastodon's url: null while processing; the page says so.
+			v.Processing, v.Failed = m.Processing == store.MediaProcessing, m.Processing == store.MediaFailed
+			out = append(out, v)
+			continue
+		}
 		if m.FileKey == "" {
 			v.URL = m.RemoteURL
 			if h.Media != nil && m.Type == "image" {
@@ -82,9 +93,25 @@ func (h *Handler) mediaViews(ms []*store.Media) []*mediaView {
 // already uploaded (when the form comes back) with its alt text.
 type composeMedia struct {
 	ID      string
-	Preview string
+	Preview string // "" for a video or audio file without a preview
 	Alt     string
+	Type    string
 }
+
+// composeAccept is the compose form's file types: the families of those
+// the media service takes (image/*,video/*,audio/*: short, for the
+// timeline's byte budget); the service refuses the others with its own
+// message.
+var composeAccept = func() string {
+	var fams []string
+	for _, t := range media.SupportedTypes() {
+		f, _, _ := strings.Cut(t, "/")
+		if f += "/*"; !slices.Contains(fams, f) {
+			fams = append(fams, f)
+		}
+	}
+	return strings.Join(fams, ",")
+}()
 
 // parseCompose reads the compose form, multipart (with images) or not,
 // within MaxComposeBytes, into r.PostForm. It answers the request itself
@@ -153,7 +180,7 @@ func (h *Handler) composeUploads(q *request, f *composeForm) (ids []string, miss
 		if m == nil {
 			continue
 		}
-		f.Media[i] = composeMedia{ID: m.ID.String(), Preview: h.mediaURL(m.PreviewKey), Alt: alt}
+		f.Media[i] = composeMedia{ID: m.ID.String(), Preview: h.mediaURL(m.PreviewKey), Alt: alt, Type: m.Type}
 		ids = append(ids, m.ID.String())
 		if alt == "" {
 			missingAlt = true

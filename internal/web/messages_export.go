@@ -3,6 +3,7 @@ package web
 // The texts of the data export page (/settings/export), merged into
 // messages at start.
 var exportEN = map[string]string{
+	"exp_suspended_link":     "Download your data (your archive and your lists)",
 	"exp_intro":              "Your data is yours. Download a copy of everything you posted, and the lists that let you rebuild your network on another server.",
 	"exp_unavailable":        "Exports are not available on this server.",
 	"exp_archive":            "Your archive",
@@ -24,6 +25,7 @@ var exportEN = map[string]string{
 }
 
 var exportFR = map[string]string{
+	"exp_suspended_link":     "Télécharger vos données (votre archive et vos listes)",
 	"exp_intro":              "Vos données vous appartiennent. Téléchargez une copie de tout ce que vous avez publié, et les listes qui vous permettent de reconstruire votre réseau sur un autre serveur.",
 	"exp_unavailable":        "Les exports ne sont pas disponibles sur ce serveur.",
 	"exp_archive":            "Votre archive",

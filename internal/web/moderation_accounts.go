@@ -153,7 +153,7 @@ func (h *Handler) showAccountAdmin(q *request, status int, text, errMsg string) 
 			break
 		}
 		d.Decisions = append(d.Decisions, statementRow{ID: dec.ID.String(), Action: q.v.Tr("decision_is_" + dec.Action),
-			Date: formatDate(q.v.Lang, dec.DecidedAt), Overruled: dec.OverruledAt != nil})
+			Date: q.v.Date(dec.DecidedAt), Overruled: dec.OverruledAt != nil})
 	}
 	q.v.Title, q.v.Sub, q.v.Data = q.v.Tr("mod_account_title", x.Account.Acct()), "accounts", d
 	h.renderMod(q, status, "moderation_account")

@@ -40,7 +40,7 @@ func (h *Handler) appealsPage(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		rows = append(rows, &appealRow{A: a, D: d, Date: formatDate(q.v.Lang, a.CreatedAt), OwnCall: d.DecidedBy == q.acct.ID,
+		rows = append(rows, &appealRow{A: a, D: d, Date: q.v.Date(a.CreatedAt), OwnCall: d.DecidedBy == q.acct.ID,
 			Notifier: a.AccountID != d.TargetAccountID})
 		ids = append(ids, d.TargetAccountID, a.AccountID)
 	}
@@ -102,7 +102,7 @@ func (h *Handler) showAppeal(q *request, status int, response, errMsg string) {
 		return
 	}
 	data := &appealData{appealRow: appealRow{A: a, D: d, Target: accts[d.TargetAccountID], By: accts[a.AccountID],
-		Date: formatDate(q.v.Lang, a.CreatedAt), OwnCall: d.DecidedBy == q.acct.ID, Notifier: a.AccountID != d.TargetAccountID},
+		Date: q.v.Date(a.CreatedAt), OwnCall: d.DecidedBy == q.acct.ID, Notifier: a.AccountID != d.TargetAccountID},
 		Statement: strings.Split(moderation.StatementText(d, rules), "\n\n"), Decider: accts[d.DecidedBy],
 		Response: response, Error: errMsg, MaxResp: moderation.MaxResponseLen}
 	q.v.Title, q.v.Sub, q.v.Data = q.v.Tr("mod_appeal_title", a.ID.String()), "appeals", data

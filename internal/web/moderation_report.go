@@ -60,7 +60,7 @@ type accountSummary struct {
 
 func (h *Handler) summarize(q *request, a *domain.Account) (accountSummary, error) {
 	ctx := q.r.Context()
-	s := accountSummary{Joined: formatDay(q.v.Lang, a.CreatedAt), AgeDays: int(h.Store.Now().Sub(a.CreatedAt) / (24 * time.Hour))}
+	s := accountSummary{Joined: q.v.Day(a.CreatedAt), AgeDays: int(h.Store.Now().Sub(a.CreatedAt) / (24 * time.Hour))}
 	ds, err := h.mod().Statements(ctx, a.ID)
 	if err != nil {
 		return s, err
@@ -121,7 +121,7 @@ func (h *Handler) showReportAdmin(q *request, status int, errMsg, noteErr string
 	}
 	d.Reporter, d.Assigned = accts[rep.AccountID], accts[rep.AssignedAccountID]
 	for _, n := range notes {
-		row := noteRow{Date: formatDate(q.v.Lang, n.CreatedAt), Content: n.Content}
+		row := noteRow{Date: q.v.Date(n.CreatedAt), Content: n.Content}
 		if a := accts[n.AccountID]; a != nil {
 			row.By = a.Acct()
 		}

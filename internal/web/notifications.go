@@ -79,7 +79,7 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
 			continue
 		}
 		nv := &notificationView{ID: n.ID.String(), Type: n.Type, From: h.accountView(from), ISO: isoTime(n.CreatedAt),
-			Date: formatDate(q.v.Lang, n.CreatedAt), Pending: n.Type == domain.NotifyFollowRequest && pending[n.FromAccountID]}
+			Date: q.v.Date(n.CreatedAt), Pending: n.Type == domain.NotifyFollowRequest && pending[n.FromAccountID]}
 		if n.StatusID != 0 {
 			// Statuses the viewer may no longer see take their notification with them.
 			if nv.Status = byID[n.StatusID.String()]; nv.Status == nil {

@@ -117,7 +117,7 @@ func (h *Handler) profileTab(w http.ResponseWriter, r *http.Request, tab string)
 func (h *Handler) profileHeader(q *request, a *domain.Account) (*profileData, error) {
 	d := &profileData{Account: h.accountView(a), Note: template.HTML(a.Note), Self: q.acct != nil && q.acct.ID == a.ID,
 		Posts: q.v.Count("count_posts", a.StatusesCount), Following: q.v.Count("count_following", a.FollowingCount),
-		Followers: q.v.Count("count_followers", a.FollowersCount), JoinedISO: isoTime(a.CreatedAt), JoinedText: formatDay(q.v.Lang, a.CreatedAt)}
+		Followers: q.v.Count("count_followers", a.FollowersCount), JoinedISO: isoTime(a.CreatedAt), JoinedText: q.v.Day(a.CreatedAt)}
 	for _, f := range a.Fields {
 		d.Fields = append(d.Fields, fieldView{Name: f.Name, Value: template.HTML(f.Value)})
 	}

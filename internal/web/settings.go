@@ -2,10 +2,12 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"github.com/agora-social/agora/internal/accounts"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/statuses"
 )
 
 // settingsData is the settings page's two forms, as stored or as typed.
@@ -26,14 +28,37 @@ type settingsData struct {
 	MaxFieldName  int
 	MaxFieldValue int
 	Relations     *mutedAndBlocked
+	// The reader's time zone ("" : the browser's), the zones offered,
+	// and the zone the browser reported (reader_time.go).
+	TimeZone    string
+	Zones       []string
+	BrowserZone string
+	// ReplyDefaults is who may reply to new posts by default, by
+	// visibility (public, unlisted, private), as replyChoices; custom
+	// rules set from an app show as "custom" and are kept unless changed.
+	ReplyDefaults []replyDefault
 }
+
+// replyDefault is one visibility's default reply rule in the settings.
+type replyDefault struct {
+	Visibility domain.Visibility
+	Choice     string
+}
+
+// replyDefaultVisibilities are the visibilities whose default reply rule
+// the settings offer (a direct post is for the mentioned accounts).
+var replyDefaultVisibilities = []domain.Visibility{domain.Public, domain.Unlisted, domain.Private}
 
 func (h *Handler) settingsFrom(q *request) *settingsData {
 	a, u := q.acct, q.user
 	d := &settingsData{DisplayName: a.DisplayName, Note: a.NoteSource, Locked: a.Locked, Bot: a.Bot,
 		Visibility: string(u.Preferences.DefaultVisibility), Language: u.Preferences.DefaultLanguage, Locale: u.Locale,
 		Languages: composeLanguages, Locales: []string{"en", "fr"}, MaxNote: accounts.MaxNoteLen, MaxName: accounts.MaxDisplayNameLen,
-		MaxFieldName: accounts.MaxFieldNameLen, MaxFieldValue: accounts.MaxFieldValueLen}
+		MaxFieldName: accounts.MaxFieldNameLen, MaxFieldValue: accounts.MaxFieldValueLen,
+		TimeZone: u.Preferences.TimeZone, Zones: h.zones.names, BrowserZone: browserZone(q.r)}
+	if d.TimeZone != "" && !slices.Contains(d.Zones, d.TimeZone) {
+		d.Zones = append([]string{d.TimeZone}, d.Zones...) // kept, even if the system lost it
+	}
 	if d.Visibility == "" {
 		d.Visibility = string(domain.Public)
 	}
@@ -67,6 +92,19 @@ func (h *Handler) renderSettings(q *request, d *settingsData, status int) {
 		return
 	}
 	d.Relations = rel
+	if d.ReplyDefaults == nil {
+		defs, err := h.statuses.InteractionDefaults(q.r.Context(), q.acct.ID)
+		if err != nil {
+			h.fail(q.w, q.r, err)
+			return
+		}
+		for _, vis := range replyDefaultVisibilities {
+			d.ReplyDefaults = append(d.ReplyDefaults, replyDefault{vis, replyChoiceOf(defs[vis].CanReply)})
+		}
+	}
+	if d.PrefsError == "" {
+		d.PrefsError = q.v.ZoneError
+	}
 	q.v.Title, q.v.Nav, q.v.Data, q.v.Path = q.v.Tr("nav_settings"), "settings", d, "/settings"
 	h.render(q, status, "settings")
 }
@@ -110,15 +148,40 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 	v := r.PostForm
 	d := h.settingsFrom(q)
 	d.Visibility, d.Language, d.Locale = v.Get("visibility"), v.Get("language"), v.Get("locale")
+	d.TimeZone = v.Get("time_zone")
+	var replies []replyDefault
+	for _, vis := range replyDefaultVisibilities {
+		if c := v.Get("reply_" + string(vis)); c != "" {
+			replies = append(replies, replyDefault{vis, c})
+		}
+	}
+	if len(replies) == len(replyDefaultVisibilities) {
+		d.ReplyDefaults = replies // shown as sent if the form comes back
+	}
 	if _, ok := messages[d.Locale]; !ok && d.Locale != "" {
 		d.PrefsError = q.v.Tr("err_locale")
 		h.renderSettings(q, d, http.StatusUnprocessableEntity)
 		return
 	}
+	if _, err := h.zones.load(d.TimeZone); err != nil {
+		d.PrefsError = q.v.Tr("rd_zone_unknown", d.TimeZone)
+		h.renderSettings(q, d, http.StatusUnprocessableEntity)
+		return
+	}
+	if err := h.saveReplyDefaults(q, replies); err != nil {
+		if domain.KindOf(err) != domain.KindInvalid {
+			h.fail(w, r, err)
+			return
+		}
+		d.PrefsError = errorMessage(err)
+		h.renderSettings(q, d, http.StatusUnprocessableEntity)
+		return
+	}
 	u, _, err := h.Accounts.UpdateProfile(r.Context(), q.user, q.acct, accounts.ProfileUpdate{Privacy: &d.Visibility, Language: &d.Language})
-	if err == nil && d.Locale != q.user.Locale {
-		// The interface language is a user setting with no rule beyond the
-		// list of translations above.
+	if err == nil && (d.Locale != q.user.Locale || d.TimeZone != u.Preferences.TimeZone) {
+		// The interface language and time zone are user settings with no
+		// rule beyond the lists checked above.
+		u.Preferences.TimeZone = d.TimeZone
 		err = h.Store.SetPreferences(r.Context(), u.ID, u.Preferences, d.Locale)
 	}
 	if err != nil {
@@ -136,4 +199,36 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 		q.v.L = messages[d.Locale]
 	}
 	h.done(q, "flash_saved", nil)
+}
+
+// saveReplyDefaults sets the account's default reply rules for the
+// visibilities in ds, keeping the rest of each default policy (boosts,
+// favourites) and the other visibilities' as they are: the service
+// resets what it is not given. "custom" keeps a rule set from an app; a
+// visibility left out of ds keeps its rule.
+func (h *Handler) saveReplyDefaults(q *request, ds []replyDefault) error {
+	if len(ds) == 0 {
+		return nil
+	}
+	ctx := q.r.Context()
+	cur, err := h.statuses.InteractionDefaults(ctx, q.acct.ID)
+	if err != nil {
+		return err
+	}
+	in := map[domain.Visibility]*statuses.PolicyInput{}
+	for vis, p := range cur {
+		in[vis] = &statuses.PolicyInput{CanFavourite: &p.CanFavourite, CanReply: &p.CanReply, CanReblog: &p.CanReblog}
+	}
+	for _, d := range ds {
+		if d.Choice == replyCustom {
+			continue
+		}
+		r := replyRule(d.Choice)
+		if r == nil {
+			return domain.Invalid("%s", q.v.Tr("rd_err_reply_choice"))
+		}
+		in[d.Visibility].CanReply = r
+	}
+	_, err = h.statuses.SetInteractionDefaults(ctx, q.acct.ID, in)
+	return err
 }

@@ -30,9 +30,9 @@ func (h *Handler) appsPage(w http.ResponseWriter, r *http.Request) {
 	out := make([]appView, 0, len(apps))
 	for _, a := range apps {
 		v := appView{ID: a.App.ID.String(), Name: a.App.Name, Website: safeWebsite(a.App.Website), Scopes: a.Scopes.String(),
-			Authorized: formatDate(q.v.Lang, a.AuthorizedAt)}
+			Authorized: q.v.Date(a.AuthorizedAt)}
 		if a.LastUsedAt != nil {
-			v.LastUsed = formatDate(q.v.Lang, *a.LastUsedAt)
+			v.LastUsed = q.v.Date(*a.LastUsedAt)
 		}
 		out = append(out, v)
 	}

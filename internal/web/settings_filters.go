@@ -72,7 +72,7 @@ func (h *Handler) filterFormOf(v *view, f *store.Filter) *filterForm {
 		out.Context[c] = true
 	}
 	if f.ExpiresAt != nil {
-		out.ExpiresAt = formatDate(v.Lang, *f.ExpiresAt)
+		out.ExpiresAt = v.Date(*f.ExpiresAt)
 		out.Expired = !f.ExpiresAt.After(h.Store.Now())
 	} else {
 		out.Expires = "0"

@@ -65,9 +65,9 @@ func (h *Handler) renderInvites(q *request, status int) {
 		case i.MaxUses > 0 && i.Uses >= i.MaxUses:
 			iv.Expires = q.v.Tr("invite_used_up")
 		case i.ExpiresAt != nil && iv.Valid:
-			iv.Expires = q.v.Tr("invite_expires", formatDate(q.v.Lang, *i.ExpiresAt))
+			iv.Expires = q.v.Tr("invite_expires", q.v.Date(*i.ExpiresAt))
 		case i.ExpiresAt != nil:
-			iv.Expires = q.v.Tr("invite_expired", formatDate(q.v.Lang, *i.ExpiresAt))
+			iv.Expires = q.v.Tr("invite_expired", q.v.Date(*i.ExpiresAt))
 		}
 		d.Invites = append(d.Invites, iv)
 	}

@@ -213,5 +213,13 @@ func TestSuspendedWebSession(t *testing.T) {
 		contains(t, b.post("/statements", "/web/statuses", url.Values{"status": {"still here"}}, 403), "Your account is suspended")
 		b.post("/statements/"+d.ID.String(), "/statements/"+d.ID.String()+"/appeal", url.Values{"text": {"It was not spam."}}, 303)
 		contains(t, b.get("/statements/"+d.ID.String(), 200), "It was not spam.")
+		// Their data stays theirs: the export page and its downloads work,
+		// the import does not.
+		contains(t, statements, `href="/settings/export"`)
+		b.get("/settings/export", 200)
+		b.get("/settings/export/following_accounts.csv", 200)
+		if p := b.postFile("following", "merge", "f.csv", "bob@example.org\n"); p.Status != http.StatusForbidden {
+			t.Errorf("import while suspended: %d", p.Status)
+		}
 	})
 }

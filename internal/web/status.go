@@ -13,6 +13,12 @@ type threadData struct {
 	Descendants []*statusView
 	Reply       *composeForm
 	Notes       *notesBox // Community Notes; nil when there is nothing to show
+	// Hidden are the replies the thread's author hid, collapsed
+	// (reader_thread.go); ReplyBox says who may reply (reader_policy.go).
+	Hidden      []*statusView
+	HiddenCount int64
+	ReplyBox    *replyBox
+	ReplyError  string // a refused reply's error, when the form is not offered
 }
 
 // statusPage is GET /@NAME/ID: a status with its thread and, for a signed-in
@@ -95,7 +101,28 @@ func (h *Handler) thread(q *request, id domain.ID, reply *composeForm, box *note
 		http.Redirect(q.w, q.r, d.Status.Path, http.StatusSeeOther)
 		return
 	}
-	if q.acct != nil {
+	if err := h.hiddenReplies(q, id, anc, desc, d); err != nil {
+		h.fail(q.w, q.r, err)
+		return
+	}
+	d.HiddenCount = int64(len(d.Hidden))
+	st, err := h.statuses.Get(ctx, q.viewer(), id)
+	if err != nil {
+		h.fail(q.w, q.r, err)
+		return
+	}
+	if d.ReplyBox, err = h.replyBoxOf(ctx, q, st, d.Status.Account.Acct); err != nil {
+		h.fail(q.w, q.r, err)
+		return
+	}
+	switch {
+	case q.acct == nil:
+	case d.ReplyBox.Refused:
+		// No form for a reply the author does not accept.
+		if reply != nil {
+			d.ReplyError = reply.Error
+		}
+	default:
 		if reply == nil {
 			reply = h.newCompose(q, d.Status)
 		}

@@ -63,6 +63,11 @@ type statusView struct {
 	Poll        *pollView
 	Media       []*mediaView
 	Sensitive   bool // media behind a click
+	Card        *cardView
+	// On a thread page only (reader_thread.go): the reply can be hidden
+	// by the viewer (the thread's author), or is hidden.
+	CanHide bool
+	Hidden  bool
 }
 
 // loadStatuses loads ids for the viewer and returns the visible ones, in
@@ -126,6 +131,11 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 		if ms := b.Media[st.ID]; len(ms) > 0 {
 			v.Media = h.mediaViews(ms)
 			v.Sensitive = st.Sensitive || st.SpoilerText != "" || len(warn) > 0
+		}
+		// As Mastodon, media win over the card; and a post behind a warning
+		// does not show its link's preview outside it.
+		if c := b.Cards[st.ID]; c != nil && len(v.Media) == 0 && st.SpoilerText == "" && len(warn) == 0 {
+			v.Card = h.cardViewOf(c)
 		}
 		if booster != nil {
 			v.BoostedBy = h.accountView(booster)

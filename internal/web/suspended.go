@@ -8,12 +8,14 @@ import (
 )
 
 // A suspended account's browser may still read its statements of reasons
-// and appeal them (DSA Art. 20), change its password and log out (the log
-// out form belongs to the OAuth pages); nothing else, as with its API
-// tokens (see mastodon.suspendedMayUse).
+// and appeal them (DSA Art. 20), download its data (the export page; not
+// the import), change its password and log out (the log out form belongs
+// to the OAuth pages); nothing else, as with its API tokens (see
+// mastodon.suspendedMayUse).
 func suspendedMayUse(r *http.Request) bool {
 	p := r.URL.Path
-	return p == "/statements" || strings.HasPrefix(p, "/statements/") || strings.HasPrefix(p, "/auth/password")
+	return p == "/statements" || strings.HasPrefix(p, "/statements/") || strings.HasPrefix(p, "/auth/password") ||
+		p == "/settings/export" || strings.HasPrefix(p, "/settings/export/")
 }
 
 // refuseSuspended answers a suspended viewer's request for anything else:
@@ -59,7 +61,7 @@ func (h *Handler) renderStatements(q *request, status int) {
 	d := &statementsData{}
 	for _, x := range newestFirst(ds) {
 		d.Decisions = append(d.Decisions, statementRow{ID: x.ID.String(), Action: q.v.Tr("decision_is_" + x.Action),
-			Date: formatDate(q.v.Lang, x.DecidedAt), Overruled: x.OverruledAt != nil})
+			Date: q.v.Date(x.DecidedAt), Overruled: x.OverruledAt != nil})
 	}
 	q.v.Title, q.v.Nav, q.v.Sub, q.v.Data, q.v.Path = q.v.Tr("statements_title"), "settings", "statements", d, "/statements"
 	h.render(q, status, "statements")

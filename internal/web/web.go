@@ -89,6 +89,7 @@ type Handler struct {
 	resetsEmail *ratelimit.Limiter
 	mailSlots   chan struct{}
 	background  sync.WaitGroup
+	zones       *zones // the readers' time zones (reader_time.go)
 }
 
 // Wait waits for the work the handler does after answering (reset
@@ -127,7 +128,8 @@ func (h *Handler) prepare() {
 		t := template.Must(base.Clone())
 		h.pages[name] = template.Must(t.ParseFS(templateFS, "templates/"+name+".html"))
 	}
-	h.assets = loadAssets()
+	h.assets = compactAssets(loadAssets())
+	h.zones = newZones()
 	// The same allowance as the API's sign-up endpoint, counted apart.
 	h.signUps = ratelimit.New(mastodon.LimitSignUps, SignUpWindow, h.Store.Now)
 	h.posts = ratelimit.New(mastodon.LimitStatusesPerHour, time.Hour, h.Store.Now)
@@ -248,16 +250,23 @@ type view struct {
 	Path      string // where forms come back to
 	MaxChars  int
 	Data      any
+	// Loc is the reader's time zone (reader_time.go); ZoneError says why
+	// their chosen zone could not be used.
+	Loc       *time.Location
+	ZoneError string
 }
 
 // Tr returns the message key in the page's language, formatted with args.
 func (v *view) Tr(key string, args ...any) string { return tr(v.L, key, args...) }
 
-// Date formats a time for the page's language.
-func (v *view) Date(t time.Time) string { return formatDate(v.Lang, t) }
+// Date formats a time for the page's language, in the reader's zone.
+func (v *view) Date(t time.Time) string { return formatDateIn(v.Lang, v.Loc, t) }
+
+// Day formats a date without the time, in the reader's zone.
+func (v *view) Day(t time.Time) string { return formatDayIn(v.Lang, v.Loc, t) }
 
 // DateOf formats a status's time for the page's language.
-func (v *view) DateOf(s *statusView) string { return formatDate(v.Lang, s.CreatedAt) }
+func (v *view) DateOf(s *statusView) string { return formatDateIn(v.Lang, v.Loc, s.CreatedAt) }
 
 // request is one page request: its viewer (nil when anonymous) and view.
 type request struct {
@@ -294,6 +303,11 @@ func (h *Handler) begin(w http.ResponseWriter, r *http.Request) *request {
 		Path: r.URL.RequestURI(), MaxChars: h.Cfg.MaxStatusChars}
 	q.v.CSRF = h.sessions.CSRFToken(w, r, q.sess)
 	q.v.Flash = takeFlash(w, r, q.v.L)
+	if loc, err := h.readerZone(r, q.user); err != nil {
+		q.v.Loc, q.v.ZoneError = loc, q.v.Tr("rd_zone_unknown", q.user.Preferences.TimeZone)
+	} else {
+		q.v.Loc = loc
+	}
 	if q.acct != nil && q.acct.SuspendedAt != nil {
 		q.v.Suspended = true
 		if !suspendedMayUse(r) {
@@ -382,6 +396,7 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	q.v = &view{Lang: lang, L: messages[lang], Site: h.Cfg.InstanceTitle, Path: "/", Viewer: q.acct, User: q.user,
 		Suspended: q.acct != nil && q.acct.SuspendedAt != nil}
 	q.v.CSRF = h.sessions.CSRFToken(w, r, q.sess)
+	q.v.Loc, _ = h.readerZone(r, q.user)
 	status := http.StatusInternalServerError
 	msg := q.v.Tr("error_internal")
 	switch domain.KindOf(err) {

@@ -30,6 +30,7 @@ func (a *API) registerAccountsExtra(mux *http.ServeMux) {
 	a.registerAccountsGraph(mux)
 	a.registerFollowRequests(mux)
 	a.registerBlocksMutes(mux)
+	a.registerMigration(mux) // accounts_migration.go: aliases and moving away
 }
 
 // accountLookup is GET /api/v1/accounts/lookup?acct=user[@domain].

@@ -43,6 +43,7 @@ func (e *ModerationEdge) Register(mux *http.ServeMux) {
 
 	a.registerAdminAccounts(mux)
 	a.registerAdminDecisions(mux)
+	a.registerAdminHeld(mux) // admin_held.go
 	a.registerStatements(mux)
 }
 

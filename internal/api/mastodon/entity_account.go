@@ -1,6 +1,7 @@
 package mastodon
 
 import (
+	"context"
 	"time"
 
 	"github.com/agora-social/agora/internal/accounts"
@@ -160,6 +161,15 @@ func (a *API) renderAccount(acct *domain.Account) *Account {
 	}
 	if acct.SuspendedAt != nil { // Mastodon hides a suspended account's profile
 		out.DisplayName, out.Note, out.Fields = "", "", []Field{}
+	}
+	if acct.MovedToAccountID != 0 {
+		// One read for a moved account (rare); the account it moved to is
+		// rendered without its own move, so a chain cannot loop.
+		if to, err := a.Store.Account(context.Background(), acct.MovedToAccountID); err == nil {
+			next := *to
+			next.MovedToAccountID = 0
+			out.Moved = a.renderAccount(&next)
+		}
 	}
 	return out
 }

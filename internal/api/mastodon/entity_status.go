@@ -44,6 +44,9 @@ type Status struct {
 	Text               *string            `json:"text,omitempty"` // only when deleted, for redrafting
 	// InteractionPolicy is GoToSocial's: who may reply, boost, favourite.
 	InteractionPolicy store.InteractionPolicy `json:"interaction_policy"`
+	// AgoraHeld marks a post held for review, on its author's view (the
+	// only one): docs/abuse.md.
+	AgoraHeld bool `json:"agora_held,omitempty"`
 }
 
 // Mention is Mastodon's Status Mention entity.
@@ -166,6 +169,10 @@ func (r *statusRenderer) render(st *domain.Status) *Status {
 		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
 		EditedAt: timePtr(st.EditedAt), Content: st.Content, Filtered: []FilterResult{}, InteractionPolicy: r.b.PolicyFor(st),
 		Account: r.a.renderAccount(acct), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []Emoji{},
+	}
+	if v, ok := r.b.Held[st.ID]; ok {
+		// Clients know only Mastodon's visibilities: the one it will get.
+		out.Visibility, out.AgoraHeld = string(v), true
 	}
 	if st.InReplyToID != 0 {
 		out.InReplyToID = strPtr(st.InReplyToID.String())

@@ -90,12 +90,12 @@ func (a *API) statusesConfig() map[string]any {
 // mediaConfig tells clients the media limits this server applies.
 func (a *API) mediaConfig() map[string]any {
 	return map[string]any{
-		"supported_mime_types":   media.SupportedTypes(),
+		"supported_mime_types":   a.supportedMimeTypes(),
 		"image_size_limit":       a.Cfg.Media.MaxImageBytes,
 		"image_matrix_limit":     media.MaxInputPixels,
 		"video_size_limit":       a.Cfg.Media.MaxVideoBytes,
-		"video_frame_rate_limit": 120,
-		"video_matrix_limit":     8294400,
+		"video_frame_rate_limit": a.Cfg.Media.MaxVideoFrameRate,
+		"video_matrix_limit":     a.Cfg.Media.MaxVideoPixels,
 		"description_limit":      media.MaxDescription,
 	}
 }
@@ -220,4 +220,13 @@ func (a *API) instancePeers(w http.ResponseWriter, r *http.Request, _ *Viewer) e
 func (a *API) extendedDescription(w http.ResponseWriter, r *http.Request, _ *Viewer) error {
 	rest.OK(w, map[string]any{"updated_at": nil, "content": "<p>" + a.description() + "</p>"})
 	return nil
+}
+
+// supportedMimeTypes is what this server accepts as uploads: video and
+// audio only when it has ffmpeg.
+func (a *API) supportedMimeTypes() []string {
+	if a.Media == nil {
+		return []string{}
+	}
+	return a.Media.AcceptedTypes()
 }

@@ -49,9 +49,11 @@ func (a *API) MaxUploadBytes() int64 {
 	return max(a.Cfg.Media.MaxImageBytes, a.Cfg.Media.MaxVideoBytes) + a.Cfg.Media.MaxImageBytes + 1<<20
 }
 
-// uploadMedia is POST /api/v2/media (and the legacy v1): images are
-// processed in the request, so the answer is always 200 with a finished
-// attachment (url set), never 202.
+// uploadMedia is POST /api/v2/media (and the legacy v1). Images are
+// processed in the request: 200 with a finished attachment. Video, audio
+// and animated GIFs are processed by a job: v2 answers 202 with url null
+// (poll GET /api/v1/media/:id); the legacy v1 answers 200 with the same
+// unfinished attachment (Mastodon refuses video there).
 func (a *API) uploadMedia(w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	if a.Media == nil {
 		return domain.E(domain.KindUnavailable, "Media storage is not configured")
@@ -90,8 +92,26 @@ func (a *API) uploadMedia(w http.ResponseWriter, r *http.Request, v *Viewer) err
 	if err != nil {
 		return err
 	}
-	rest.OK(w, a.renderMedia(m))
+	status := http.StatusOK
+	if m.Processing == store.MediaProcessing && r.URL.Path == "/api/v2/media" {
+		status = http.StatusAccepted
+	}
+	rest.JSON(w, status, a.renderMedia(m))
 	return nil
+}
+
+// renderOwnMedia answers GET and PUT on one's upload as Mastodon does: 206
+// while it is processing, 422 once processing failed (with the reason in
+// error_description), 200 when done.
+func (a *API) renderOwnMedia(w http.ResponseWriter, m *store.Media) {
+	switch m.Processing {
+	case store.MediaProcessing:
+		rest.JSON(w, http.StatusPartialContent, a.renderMedia(m))
+	case store.MediaFailed:
+		rest.JSON(w, http.StatusUnprocessableEntity, map[string]string{"error": media.ProcessingFailed, "error_description": m.ProcessingError})
+	default:
+		rest.OK(w, a.renderMedia(m))
+	}
 }
 
 // formFile opens the first file of a multipart field; nil when absent.
@@ -116,8 +136,8 @@ func formValue(f *multipart.Form, name string) string {
 	return ""
 }
 
-// getMedia is GET /api/v1/media/:id: 200 with the attachment (processing
-// is synchronous, so never 206); others' media are not found.
+// getMedia is GET /api/v1/media/:id (renderOwnMedia); others' media are
+// not found.
 func (a *API) getMedia(w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	if a.Media == nil {
 		return domain.NotFound()
@@ -130,7 +150,7 @@ func (a *API) getMedia(w http.ResponseWriter, r *http.Request, v *Viewer) error 
 	if err != nil {
 		return err
 	}
-	rest.OK(w, a.renderMedia(m))
+	a.renderOwnMedia(w, m)
 	return nil
 }
 
@@ -160,7 +180,7 @@ func (a *API) updateMedia(w http.ResponseWriter, r *http.Request, v *Viewer) err
 	if err != nil {
 		return err
 	}
-	rest.OK(w, a.renderMedia(m))
+	a.renderOwnMedia(w, m)
 	return nil
 }
 
@@ -208,14 +228,9 @@ func (a *API) renderMedia(m *store.Media) *MediaAttachment {
 		}
 		out.URL, out.PreviewURL = strPtr(u), strPtr(u)
 	}
-	var meta media.Meta
-	if json.Unmarshal([]byte(m.Meta), &meta) == nil {
-		if meta.Original != nil {
-			out.Meta["original"] = meta.Original
-		}
-		if meta.Small != nil {
-			out.Meta["small"] = meta.Small
-		}
+	// The stored meta is Mastodon's (media.Meta), focus aside.
+	if json.Unmarshal([]byte(m.Meta), &out.Meta) != nil || out.Meta == nil {
+		out.Meta = map[string]any{}
 	}
 	if m.Type == "image" {
 		out.Meta["focus"] = map[string]float64{"x": m.FocusX, "y": m.FocusY}

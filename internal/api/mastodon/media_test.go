@@ -363,40 +363,9 @@ func mp4(n int) []byte {
 	return append(b, bytes.Repeat([]byte{0x42}, n)...)
 }
 
-func TestVideoUploadAndLimits(t *testing.T) {
-	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
-		alice := s.NewUser(t, "alice")
-		video := mp4(300000)
-		res := upload(t, s, "POST", "/api/v2/media", alice.Token,
-			part{name: "file", filename: "clip.mp4", contentType: "video/mp4", data: video},
-			part{name: "thumbnail", filename: "poster.png", contentType: "image/png", data: pngOf(t, 1280, 720)},
-			part{name: "description", data: []byte("A short clip")})
-		if res.Status != 200 {
-			t.Fatalf("video upload: %d %s", res.Status, res.Body)
-		}
-		att := res.Map(t)
-		if att["type"] != "video" || att["preview_url"] == nil || att["blurhash"] == nil {
-			t.Errorf("video attachment = %v", att)
-		}
-		if small := att["meta"].(map[string]any)["small"].(map[string]any); small["width"] != 640.0 || small["height"] != 360.0 {
-			t.Errorf("thumbnail meta = %v", small)
-		}
-		// Stored as uploaded, served with Range support.
-		req, _ := http.NewRequest("GET", att["url"].(string), nil)
-		req.Header.Set("Range", "bytes=4-11")
-		r, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		part, _ := io.ReadAll(r.Body)
-		r.Body.Close()
-		if r.StatusCode != 206 || string(part) != "ftypmp42" || r.Header.Get("Content-Type") != "video/mp4" {
-			t.Errorf("range: %d %q %s", r.StatusCode, part, r.Header.Get("Content-Type"))
-		}
-		if r, body := fetch(t, att["url"].(string)); r.StatusCode != 200 || !bytes.Equal(body, video) {
-			t.Errorf("video served: %d, %d bytes, want %d", r.StatusCode, len(body), len(video))
-		}
-	}, "AGORA_MEDIA_MAX_IMAGE_BYTES=200000", "AGORA_MEDIA_MAX_VIDEO_BYTES=400000")
+// TestMediaSizeLimits: uploads over the byte limits are refused at once.
+// (Video processing: media_video_test.go.)
+func TestMediaSizeLimits(t *testing.T) {
 	// Over the limits: refused with 422, nothing stored.
 	s := apitest.Start(t, db.SQLite, "AGORA_MEDIA_MAX_IMAGE_BYTES=2048", "AGORA_MEDIA_MAX_VIDEO_BYTES=4096")
 	alice := s.NewUser(t, "alice")

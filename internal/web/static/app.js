@@ -4,6 +4,17 @@
 "use strict";
 (function () {
   var live = document.getElementById("live");
+
+  // The browser's time zone, for dates when the reader chose none.
+  try {
+    var tz = "tz=" + encodeURIComponent(Intl.DateTimeFormat().resolvedOptions().timeZone);
+    if (document.cookie.indexOf(tz) < 0) document.cookie = tz + ";path=/;max-age=31536000;samesite=lax";
+  } catch (e) {}
+
+  // Animations (gifv) play, muted and looping, unless motion is reduced.
+  if (!matchMedia("(prefers-reduced-motion: reduce)").matches) {
+    document.querySelectorAll("video.gifv").forEach(function (v) { v.autoplay = true; v.play().catch(function () {}); });
+  }
   function say(text) { if (live) { live.textContent = ""; live.textContent = text; } }
 
   // Buttons under a status: send the form with fetch, update in place.
@@ -12,7 +23,7 @@
     var status = form.classList.contains("actions"), follow = form.classList.contains("follow");
     if ((!status && !follow) || !window.fetch) return;
     if (status && btn && btn.dataset.confirm && !window.confirm(btn.dataset.confirm)) { e.preventDefault(); return; }
-    if (status && (!btn || btn.value === "delete")) return; // deleting goes through the page
+    if (status && (!btn || /delete|hide/.test(btn.value))) return; // deleting and hiding go through the page
     e.preventDefault();
     var data = new FormData(form);
     if (btn && btn.name) data.append(btn.name, btn.value);
