@@ -6,7 +6,11 @@
 //	go run ./cmd/agora-searchbench -n 1000000
 //	go run ./cmd/agora-searchbench -n 1000000 -postgres postgres://postgres@127.0.0.1:5432/test?sslmode=disable
 //
-// With -keep the PostgreSQL schema stays; -schema NAME times the queries on
+// -reindex (SQLite) then empties the full-text index and times the
+// maintenance job that refills it after migration 0026 (ReindexSearch).
+// With -keep the SQLite folder (printed) or the PostgreSQL schema stays;
+// -data DIR (SQLite) opens that folder again, migrating it and timing the
+// migration, without seeding; -schema NAME times the queries on
 // it again without seeding. -explain prints each query's plan (on
 // PostgreSQL EXPLAIN ANALYZE with the settings a common word's search uses).
 package main
@@ -38,18 +42,24 @@ func main() {
 	runs := flag.Int("runs", 200, "runs per query shape")
 	explain := flag.Bool("explain", false, "print each query's plan")
 	reuse := flag.String("schema", "", "PostgreSQL: time queries on this already seeded schema (from -keep) instead of seeding")
+	data := flag.String("data", "", "SQLite: time the migration and queries on this already seeded folder (from -keep) instead of seeding")
 	keep := flag.Bool("keep", false, "keep the database (SQLite folder / PostgreSQL schema)")
+	reindex := flag.Bool("reindex", false, "SQLite: time rebuilding the full-text index with ReindexSearch after seeding")
 	flag.Parse()
 	ctx := context.Background()
 
 	var dir, dsn, schema string
-	if *pg == "" {
+	if *pg == "" && *data != "" {
+		dir = *data
+	} else if *pg == "" {
 		var err error
 		if dir, err = os.MkdirTemp("", "agora-searchbench-"); err != nil {
 			log.Fatal(err)
 		}
 		if !*keep {
 			defer os.RemoveAll(dir)
+		} else {
+			fmt.Printf("keeping the SQLite folder %s\n", dir)
 		}
 	} else if *reuse != "" {
 		u, err := url.Parse(*pg)
@@ -70,9 +80,14 @@ func main() {
 			defer dropSchema(*pg, schema)
 		}
 	}
+	opened := time.Now()
 	d, err := db.Open(ctx, dir, dsn)
 	if err != nil {
 		log.Fatal(err)
+	}
+	if *data != "" {
+		fmt.Printf("opened and migrated %s in %s\n", dir, time.Since(opened).Round(time.Millisecond))
+		*reuse = dir
 	}
 	defer d.Close()
 	st := store.New(d, time.Now)
@@ -89,10 +104,16 @@ func main() {
 		log.Fatal(err)
 	}
 	if *reuse != "" {
-		fmt.Printf("engine %s: reusing schema %s (word counts unknown); ANALYZE %s\n", d.Dialect, *reuse, time.Since(start).Round(time.Millisecond))
+		fmt.Printf("engine %s: reusing %s (word counts unknown); ANALYZE %s\n", d.Dialect, *reuse, time.Since(start).Round(time.Millisecond))
 	} else {
 		fmt.Printf("engine %s: seeded %d statuses, %d accounts in %s (%.0f statuses/s, index maintained by triggers); ANALYZE %s\n",
 			d.Dialect, *n, *accounts, seedTime.Round(time.Second), float64(*n)/seedTime.Seconds(), time.Since(start).Round(time.Millisecond))
+	}
+
+	if *reindex && d.Dialect == db.SQLite {
+		if err := timeReindex(ctx, d, st); err != nil {
+			log.Fatal(err)
+		}
 	}
 
 	viewer := domain.ID(1)
@@ -148,7 +169,8 @@ var docFreq = map[int]int{1: 0, 2: 0, mediumRank: 0, mediumRank + 1: 0, rareRank
 var syllables = strings.Fields("ka lo mi ne ru ta po si ve da fu go hi ja ke li mo nu pa re so ti vu ze")
 
 // word is the vocabulary's word of the given rank: made-up syllables, so
-// that counts are known and no stemmer merges two of them.
+// that counts are known and no stemmer merges two of them. Posts use them
+// bare or inflected (inflect), which stems back to them.
 func word(rank int) string {
 	var b strings.Builder
 	for r := rank + len(syllables); r > 0; r /= len(syllables) {
@@ -184,6 +206,11 @@ func seed(ctx context.Context, d *db.DB, st *store.Store, accounts, n int) error
 	if err := flush(`INSERT INTO accounts (id, username, indexable, created_at, updated_at) VALUES `); err != nil {
 		return err
 	}
+	// A third of the posts in English, French and no language, half their
+	// words inflected, so that the stems column holds what real posts give
+	// it (Snowball stems "kaloxing" and "kaloxaient" back to "kalox").
+	langs := []string{"en", "fr", ""}
+	suffix := map[string]string{"en": "ing", "fr": "aient", "": "s"}
 	r := mrand.New(mrand.NewPCG(1, 2))
 	zipf := mrand.NewZipf(mrand.New(mrand.NewPCG(3, 4)), 1.07, 2, vocabulary-1)
 	const prefix = `INSERT INTO statuses (id, account_id, visibility, text, language, conversation_id, created_at) VALUES `
@@ -198,6 +225,9 @@ func seed(ctx context.Context, d *db.DB, st *store.Store, accounts, n int) error
 			}
 			rank := int(zipf.Uint64())
 			text.WriteString(word(rank))
+			if r.IntN(2) == 0 {
+				text.WriteString(suffix[langs[i%3]])
+			}
 			if _, tracked := docFreq[rank]; tracked && !seen[rank] {
 				seen[rank] = true
 				docFreq[rank]++
@@ -208,7 +238,7 @@ func seed(ctx context.Context, d *db.DB, st *store.Store, accounts, n int) error
 		if i%10 == 0 {
 			vis = "private"
 		}
-		vals = append(vals, fmt.Sprintf("(%d, %d, '%s', '%s', 'en', %d, %d)", int64(domain.IDAt(at))+int64(i%1000), 1+r.IntN(accounts), vis, text.String(), i, at.UnixMilli()))
+		vals = append(vals, fmt.Sprintf("(%d, %d, '%s', '%s', '%s', %d, %d)", int64(domain.IDAt(at))+int64(i%1000), 1+r.IntN(accounts), vis, text.String(), langs[i%3], i, at.UnixMilli()))
 		if len(vals) == 500 {
 			if err := flush(prefix); err != nil {
 				return err
@@ -219,6 +249,39 @@ func seed(ctx context.Context, d *db.DB, st *store.Store, accounts, n int) error
 		}
 	}
 	return flush(prefix)
+}
+
+// timeReindex empties SQLite's full-text index and refills it as the
+// maintenance job does after migration 0026, timing it.
+func timeReindex(ctx context.Context, d *db.DB, st *store.Store) error {
+	if _, err := d.W.ExecContext(ctx, `INSERT INTO statuses_fts (statuses_fts) VALUES ('delete-all')`); err != nil {
+		return err
+	}
+	if _, err := d.W.ExecContext(ctx, `INSERT INTO search_reindex (id, next_id) SELECT 1, MAX(id) + 1 FROM statuses WHERE TRUE
+		ON CONFLICT (id) DO UPDATE SET next_id = excluded.next_id`); err != nil {
+		return err
+	}
+	start, total, batches := time.Now(), 0, 0
+	var slowest time.Duration
+	for {
+		t0 := time.Now()
+		n, done, err := st.ReindexSearch(ctx, store.ReindexSearchBatch)
+		if err != nil {
+			return err
+		}
+		slowest = max(slowest, time.Since(t0))
+		if done {
+			break
+		}
+		total += n
+		if batches++; batches%100 == 0 {
+			log.Printf("reindexed %d", total)
+		}
+	}
+	took := time.Since(start)
+	fmt.Printf("reindex: %d statuses in %d batches of %d, %s (%.0f statuses/s), slowest batch %s\n",
+		total, batches, store.ReindexSearchBatch, took.Round(time.Second), float64(total)/took.Seconds(), ms(slowest))
+	return nil
 }
 
 func newSchema(base string) (dsn, schema string, err error) {

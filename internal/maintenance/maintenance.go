@@ -47,4 +47,5 @@ func (w *cleanupWorker) Work(ctx context.Context, _ *river.Job[CleanupArgs]) err
 func Register(q *jobs.Queue, st *store.Store, log *slog.Logger) {
 	river.AddWorker(q.Workers(), &cleanupWorker{store: st, log: log})
 	q.AddPeriodic(10*time.Minute, CleanupArgs{})
+	registerSearchReindex(q, st, log)
 }

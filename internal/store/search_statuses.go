@@ -5,10 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/search/stem"
 )
 
 // StatusSearch is a full-text status search, already parsed and checked
@@ -152,7 +154,7 @@ func (s *Store) statusSearchSQL(q StatusSearch) (string, []any) {
 		from = `statuses s`
 		where = append(where, `s.reblog_of_id IS NULL`)
 		if len(q.Exclude) > 0 && s.DB.Dialect == db.SQLite {
-			where = append(where, `s.id NOT IN (SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH `+arg(`{spoiler_text body} : `+fts5Any(q.Exclude))+`)`)
+			where = append(where, `s.id NOT IN (SELECT rowid FROM statuses_fts WHERE statuses_fts MATCH `+arg(fts5Any(q.Exclude, q.Language))+`)`)
 		} else if len(q.Exclude) > 0 {
 			where = append(where, `NOT (s.search_vector @@ `+pgAny(q.Exclude, arg)+`)`)
 		}
@@ -234,22 +236,20 @@ func visibleSQL(now string) string {
 }
 
 // fts5Match builds an FTS5 query: every word and phrase quoted (so that no
-// user input is read as FTS5 syntax), all required, exclusions with NOT,
-// looked for in the text columns only.
+// user input is read as FTS5 syntax), all required, exclusions with NOT;
+// words also by their stems (fts5Word), phrases as typed.
 func fts5Match(q StatusSearch) string {
 	parts := make([]string, 0, len(q.Terms)+len(q.Phrases))
 	for _, t := range q.Terms {
-		parts = append(parts, fts5Quote(t))
+		parts = append(parts, fts5Word(t, q.Language))
 	}
 	for _, p := range q.Phrases {
-		parts = append(parts, fts5Quote(p))
+		parts = append(parts, fts5Text+fts5Quote(p))
 	}
 	m := strings.Join(parts, " AND ")
 	if len(q.Exclude) > 0 {
-		m = `(` + m + `) NOT ` + fts5Any(q.Exclude)
+		m = `(` + m + `) NOT ` + fts5Any(q.Exclude, q.Language)
 	}
-	// Words are looked for in the text columns only, never in author.
-	m = `{spoiler_text body} : (` + m + `)`
 	if q.From != 0 {
 		// The author column: intersecting doclists beats probing the
 		// index once per post of the author.
@@ -258,10 +258,41 @@ func fts5Match(q StatusSearch) string {
 	return m
 }
 
-func fts5Any(words []string) string {
+// Words are looked for in the text columns only, never in author; their
+// Snowball stems in the stems column and in the text, where a word that
+// is its own stem is indexed (stem.Document).
+const (
+	fts5Text  = `{spoiler_text body} : `
+	fts5Stems = `{spoiler_text body stems} : `
+)
+
+// fts5Word matches one word as typed (with FTS5's Porter stemming, as
+// English always was) or by its English, French and lang stems.
+func fts5Word(w, lang string) string {
+	forms := stem.Forms(w, lang)
+	if len(forms) == 0 {
+		return fts5Text + fts5Quote(w)
+	}
+	needExact := !slices.Contains(forms, strings.ToLower(w)) // else the stems cover it
+	for i, f := range forms {
+		forms[i] = fts5Quote(f)
+	}
+	stems := fts5Stems + `(` + strings.Join(forms, " OR ") + `)`
+	if !needExact {
+		return stems
+	}
+	return `(` + fts5Text + fts5Quote(w) + ` OR ` + stems + `)`
+}
+
+// fts5Any matches any of words (a word stemmed, a phrase as typed).
+func fts5Any(words []string, lang string) string {
 	parts := make([]string, len(words))
 	for i, w := range words {
-		parts[i] = fts5Quote(w)
+		if strings.Contains(w, " ") {
+			parts[i] = fts5Text + fts5Quote(w)
+		} else {
+			parts[i] = fts5Word(w, lang)
+		}
 	}
 	return `(` + strings.Join(parts, " OR ") + `)`
 }

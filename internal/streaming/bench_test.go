@@ -29,6 +29,9 @@ import (
 // time from the POST to each client's update (p50, p99, max) and the memory
 // per connection (client and server side together: both run in this
 // process). Run: go test ./internal/streaming -run '^$' -bench FanOut -benchtime 5x
+// Both sides in one process cost two descriptors per connection, which
+// stops it at about 9,000; cmd/agora-streambench runs the clients in a
+// second process and measures 10,000 (docs/streaming.md).
 func BenchmarkFanOut(b *testing.B) {
 	n := envInt("STREAM_BENCH_CLIENTS", 2000)
 	accounts := min(envInt("STREAM_BENCH_ACCOUNTS", n), n)
