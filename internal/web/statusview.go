@@ -165,6 +165,8 @@ type timelineData struct {
 	Compose  *composeForm
 	Empty    string
 	Links    []link // e.g. "Manage this list"
+	// Announcements not dismissed yet (home only).
+	Announcements []announcementView
 
 	filterContext string // the viewer's filters that apply: home, public, ...
 }

@@ -67,8 +67,14 @@ func (h *Handler) homeTimeline(q *request, form *composeForm, status int) {
 	if form == nil {
 		form = h.newCompose(q, nil)
 	}
+	anns, err := h.unreadAnnouncements(q)
+	if err != nil {
+		h.fail(q.w, q.r, err)
+		return
+	}
 	h.timeline(q, status, "home", items, pg, &timelineData{
 		Heading: q.v.Tr("nav_home"), Compose: form, Poll: "/web/poll/home", Empty: q.v.Tr("empty_home"), filterContext: "home",
+		Announcements: anns,
 	})
 }
 

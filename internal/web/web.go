@@ -188,6 +188,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /auth/password/edit", h.resetPassword)
 	mux.HandleFunc("GET /web/poll/{timeline}", h.poll)
 	mux.HandleFunc("POST /web/statuses", h.compose)
+	mux.HandleFunc("POST /web/announcements/{id}/dismiss", h.dismissAnnouncement)
 	mux.HandleFunc("POST /web/statuses/{id}", h.statusAction)
 	mux.HandleFunc("POST /web/polls/{id}/votes", h.vote)
 	mux.HandleFunc("POST /web/accounts/{id}/follow", h.follow)
