@@ -186,7 +186,13 @@ func (h *Handler) graphCollection(w http.ResponseWriter, r *http.Request, follow
 // Create and Announce activities, paged by status id like Mastodon.
 func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 	a := h.localAccount(w, r)
-	if a == nil || !h.authorizedFetch(w, r, a) {
+	if a == nil {
+		return
+	}
+	// The signer, when there is one (required in authorized-fetch mode):
+	// a server where a has followers also gets its followers-only posts.
+	f, ok := h.fetchSigner(w, r, a, h.Cfg.Federation.AuthorizedFetch)
+	if !ok {
 		return
 	}
 	id := h.actorURI(a) + "/outbox"
@@ -225,7 +231,21 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 		}
 		*f.dst = n
 	}
-	items, err := h.Store.OutboxStatuses(r.Context(), a.ID, p)
+	withPrivate := false
+	if f != nil {
+		var err error
+		if withPrivate, err = h.Store.FollowedFromDomain(r.Context(), a.ID, f.host); err != nil {
+			h.Log.Error("outbox followers", "account", a.ID, "err", err)
+			writeError(w, http.StatusInternalServerError, "An internal error occurred")
+			return
+		}
+	}
+	if withPrivate {
+		// The answer depends on the signer: shared caches must not keep it.
+		w.Header().Set("Cache-Control", "private")
+		w.Header().Add("Vary", "Signature")
+	}
+	items, err := h.Store.OutboxStatuses(r.Context(), a.ID, p, withPrivate)
 	if err != nil {
 		h.Log.Error("outbox page", "account", a.ID, "err", err)
 		writeError(w, http.StatusInternalServerError, "An internal error occurred")

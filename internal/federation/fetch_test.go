@@ -150,11 +150,48 @@ func TestFollowersOnlyStatusFetch(t *testing.T) {
 		if code, _, _ := signedGet(t, nil, statusURL); code != http.StatusNotFound {
 			t.Errorf("unsigned fetch after the follow: %d", code)
 		}
-		// Direct posts are never served.
-		var dm jsonMap
-		s.mustAPI(t, "POST", "/api/v1/statuses", alice.token, map[string][]string{"status": {"secret"}, "visibility": {"direct"}}, &dm)
-		if code, _, _ := signedGet(t, follower, s.actorURI("alice")+"/statuses/"+dm["id"].(string)); code != http.StatusNotFound {
-			t.Errorf("signed fetch of a direct post: %d", code)
+		// A direct post is served only to the servers it mentions.
+		var dm, nobody jsonMap
+		s.mustAPI(t, "POST", "/api/v1/statuses", alice.token, map[string][]string{"status": {"@bob@" + follower.host() + " secret"}, "visibility": {"direct"}}, &dm)
+		s.mustAPI(t, "POST", "/api/v1/statuses", alice.token, map[string][]string{"status": {"note to self"}, "visibility": {"direct"}}, &nobody)
+		dmURL := s.actorURI("alice") + "/statuses/" + dm["id"].(string)
+		if code, h, note := signedGet(t, follower, dmURL); code != 200 || note["content"] == nil || h.Get("Cache-Control") != "private" {
+			t.Errorf("signed fetch of a direct post by the mentioned server: %d %v", code, note)
+		}
+		for _, r := range []*remote{stranger, nil} {
+			if code, _, _ := signedGet(t, r, dmURL); code != http.StatusNotFound {
+				t.Errorf("fetch of a direct post by a server it does not mention: %d", code)
+			}
+		}
+		if code, _, _ := signedGet(t, follower, s.actorURI("alice")+"/statuses/"+nobody["id"].(string)); code != http.StatusNotFound {
+			t.Errorf("signed fetch of a direct post that mentions nobody there: %d", code)
+		}
+		// A followers-only post that mentions someone on a server without
+		// followers is served to that server.
+		// (bob on that server is not known here yet: the post looks him up.)
+		var mention jsonMap
+		s.mustAPI(t, "POST", "/api/v1/statuses", alice.token, map[string][]string{"status": {"@bob@" + stranger.host() + " for you too"}, "visibility": {"private"}}, &mention)
+		if code, _, _ := signedGet(t, stranger, s.actorURI("alice")+"/statuses/"+mention["id"].(string)); code != 200 {
+			t.Errorf("signed fetch of a followers-only post by the server it mentions: %d", code)
+		}
+
+		// The outbox: followers-only posts only for the followers' server.
+		outbox := s.actorURI("alice") + "/outbox?page=true"
+		for _, c := range []struct {
+			r    *remote
+			want bool
+		}{{follower, true}, {stranger, false}, {nil, false}} {
+			code, h, page := signedGet(t, c.r, outbox)
+			raw, _ := json.Marshal(page)
+			if has := strings.Contains(string(raw), "followers only"); code != 200 || has != c.want {
+				t.Errorf("outbox page (follower's server: %v): %d, has the followers-only post: %v", c.want, code, has)
+			}
+			if strings.Contains(string(raw), "secret") {
+				t.Error("an outbox page holds a direct post")
+			}
+			if c.want && h.Get("Cache-Control") != "private" {
+				t.Errorf("outbox with followers-only posts cacheable: %v", h)
+			}
 		}
 	})
 }

@@ -94,9 +94,12 @@ func (h *Handler) statusActivity(w http.ResponseWriter, r *http.Request) {
 	h.status(w, r)
 }
 
-// privateStatus loads a followers-only post of a for a signed request from
-// a server where a has a follower (f is the verified signer, or nil when
-// not verified yet); anything else is 404. ok false means the answer is
+// privateStatus loads a post that is not public for a signed request from
+// a server that may see it: a followers-only post for a server where a has
+// a follower or that the post mentions, a direct post for a server it
+// mentions (so that the recipients' servers can fetch what was delivered,
+// or a reply's missing parent); anything else is 404 (f is the verified
+// signer, or nil when not verified yet). ok false means the answer is
 // written.
 func (h *Handler) privateStatus(w http.ResponseWriter, r *http.Request, a *domain.Account, id domain.ID, f *fetcher) (*store.OutboxItem, bool) {
 	ctx := r.Context()
@@ -107,7 +110,7 @@ func (h *Handler) privateStatus(w http.ResponseWriter, r *http.Request, a *domai
 		writeError(w, http.StatusInternalServerError, "An internal error occurred")
 		return nil, false
 	}
-	if notFound || st.AccountID != a.ID || st.Visibility != domain.Private || st.ReblogOfID != 0 {
+	if notFound || st.AccountID != a.ID || (st.Visibility != domain.Private && st.Visibility != domain.Direct) || st.ReblogOfID != 0 {
 		writeError(w, http.StatusNotFound, "Record not found")
 		return nil, false
 	}
@@ -117,15 +120,19 @@ func (h *Handler) privateStatus(w http.ResponseWriter, r *http.Request, a *domai
 			return nil, false
 		}
 	}
-	follows := false
+	may := false
 	if f != nil {
-		if follows, err = h.Store.FollowedFromDomain(ctx, a.ID, f.host); err != nil {
-			h.Log.Error("load followers", "id", id, "err", err)
+		may, err = h.Store.MentionedOnDomain(ctx, st.ID, f.host)
+		if err == nil && !may && st.Visibility == domain.Private {
+			may, err = h.Store.FollowedFromDomain(ctx, a.ID, f.host)
+		}
+		if err != nil {
+			h.Log.Error("check the signer's audience", "id", id, "err", err)
 			writeError(w, http.StatusInternalServerError, "An internal error occurred")
 			return nil, false
 		}
 	}
-	if !follows {
+	if !may {
 		writeError(w, http.StatusNotFound, "Record not found")
 		return nil, false
 	}

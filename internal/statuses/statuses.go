@@ -18,7 +18,12 @@ import (
 
 // Limits on what a status may hold.
 const (
-	MaxMentions          = 50      // distinct mentions resolved per status
+	MaxMentions = 50 // distinct mentions resolved per status
+	// MaxMentionLookups is how many mentions of remote accounts not known
+	// here one post looks up on their servers (WebFinger, then the actor),
+	// each within MentionLookupTimeout; the others stay text.
+	MaxMentionLookups    = 5
+	MentionLookupTimeout = 5 * time.Second
 	MaxTags              = 30      // distinct hashtags per status
 	MaxPollOptions       = 4       // options per poll
 	MinPollOptions       = 2       // options per poll
@@ -115,12 +120,17 @@ func (s *Service) prepare(ctx context.Context, text, spoiler string, poll *PollI
 	}
 	targets := map[string]mentionTarget{}
 	seen := map[domain.ID]bool{}
+	lookups := 0
 	for _, m := range mentions {
 		host := m[1]
 		if strings.EqualFold(host, s.Cfg.Domain) {
 			host = ""
 		}
 		acct, err := s.Store.AccountByHandle(ctx, m[0], host)
+		if domain.KindOf(err) == domain.KindNotFound && host != "" && lookups < MaxMentionLookups {
+			lookups++
+			acct, err = s.lookupMention(ctx, m[0], host)
+		}
 		if domain.KindOf(err) == domain.KindNotFound {
 			continue
 		}
@@ -439,4 +449,27 @@ func (s *Service) History(ctx context.Context, viewer, id domain.ID) (*domain.St
 		edits = []store.StatusEdit{e}
 	}
 	return st, edits, nil
+}
+
+// mentionResolver finds a remote account on its server (the federation
+// handler, reached through the store's Federator).
+type mentionResolver interface {
+	ResolveAccount(ctx context.Context, username, host string) (*domain.Account, error)
+}
+
+// lookupMention finds a mentioned remote account not known here yet, as
+// Mastodon does when a post is written; one that cannot be found (or
+// without federation) is not found, and the mention stays text.
+func (s *Service) lookupMention(ctx context.Context, username, host string) (*domain.Account, error) {
+	r, ok := s.Store.Federator.(mentionResolver)
+	if !ok {
+		return nil, domain.NotFound()
+	}
+	ctx, cancel := context.WithTimeout(ctx, MentionLookupTimeout)
+	defer cancel()
+	a, err := r.ResolveAccount(ctx, username, host)
+	if err != nil {
+		return nil, domain.NotFound()
+	}
+	return a, nil
 }

@@ -102,23 +102,34 @@ type OutboxItem struct {
 // outboxVisible are the visibilities an outbox shows to anyone.
 const outboxVisible = `s.visibility IN ('public', 'unlisted')`
 
+// outboxWithPrivate adds followers-only posts, for a signed fetch from a
+// server where the account has followers.
+const outboxWithPrivate = `s.visibility IN ('public', 'unlisted', 'private')`
+
 // outboxQuery is the outbox page query: $1 the account, $2 the limit, then
 // the page conditions.
-func outboxQuery(where, order string) string {
+func outboxQuery(where, order string) string { return outboxQueryOf(outboxVisible, where, order) }
+
+func outboxQueryOf(visible, where, order string) string {
 	return `SELECT s.id, s.account_id, s.uri, s.url, s.content, s.spoiler_text, s.sensitive,
 		s.visibility, s.language, s.created_at, s.edited_at, COALESCE(r.uri, ''), COALESCE(pr.uri, ''), COALESCE(s.reblog_of_id, 0)
 		FROM statuses s
 		LEFT JOIN statuses r ON r.id = s.reblog_of_id
 		LEFT JOIN statuses pr ON pr.id = s.in_reply_to_id
-		WHERE s.account_id = $1 AND ` + outboxVisible + ` AND ` + where + `
+		WHERE s.account_id = $1 AND ` + visible + ` AND ` + where + `
 		ORDER BY ` + order + ` LIMIT $2`
 }
 
 // OutboxStatuses pages an account's public and unlisted statuses (and
-// boosts), newest first, for its ActivityPub outbox.
-func (s *Store) OutboxStatuses(ctx context.Context, accountID domain.ID, p domain.Page) ([]OutboxItem, error) {
+// boosts), newest first, for its ActivityPub outbox; withPrivate adds its
+// followers-only posts.
+func (s *Store) OutboxStatuses(ctx context.Context, accountID domain.ID, p domain.Page, withPrivate bool) ([]OutboxItem, error) {
 	where, order, args := PageClause("s.id", p, 3)
-	out, err := s.outboxItems(ctx, outboxQuery(where, order), append([]any{int64(accountID), p.Limit}, args...)...)
+	visible := outboxVisible
+	if withPrivate {
+		visible = outboxWithPrivate
+	}
+	out, err := s.outboxItems(ctx, outboxQueryOf(visible, where, order), append([]any{int64(accountID), p.Limit}, args...)...)
 	if err != nil {
 		return nil, err
 	}

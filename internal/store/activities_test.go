@@ -74,11 +74,11 @@ func TestOutboxStatuses(t *testing.T) {
 		if err != nil || n != 3 {
 			t.Fatalf("count = %d, %v; want 3", n, err)
 		}
-		page, err := st.OutboxStatuses(ctx, u.AccountID, domain.Page{Limit: 2})
+		page, err := st.OutboxStatuses(ctx, u.AccountID, domain.Page{Limit: 2}, false)
 		if err != nil || len(page) != 2 || page[0].ID != ids["public"] || page[1].Visibility != "unlisted" {
 			t.Fatalf("first page = %+v, %v", page, err)
 		}
-		rest, err := st.OutboxStatuses(ctx, u.AccountID, domain.Page{Limit: 2, MaxID: page[1].ID})
+		rest, err := st.OutboxStatuses(ctx, u.AccountID, domain.Page{Limit: 2, MaxID: page[1].ID}, false)
 		if err != nil || len(rest) != 1 || rest[0].Visibility != "public" {
 			t.Fatalf("second page = %+v, %v", rest, err)
 		}
