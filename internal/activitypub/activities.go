@@ -265,9 +265,73 @@ func NewVote(actorURI, questionURI, pollAuthor, name string, rowID domain.ID) *A
 const GoToSocialContext = "https://gotosocial.org/ns"
 
 // PolicyNoteContext is NoteContext with GoToSocial's terms, for notes
-// carrying an interactionPolicy.
+// carrying an interactionPolicy, and the quote terms (FEP-044f, and the
+// older quoteUri and _misskey_quote Mastodon also reads).
 func PolicyNoteContext() []any {
-	return append([]any{GoToSocialContext}, NoteContext...)
+	return append(append([]any{GoToSocialContext}, NoteContext...), QuoteTerms)
+}
+
+// QuoteTerms are the JSON-LD terms of quote posts, as Mastodon defines them.
+var QuoteTerms = map[string]any{
+	"quote":              map[string]string{"@id": "https://w3id.org/fep/044f#quote", "@type": "@id"},
+	"quoteUri":           "http://fedibird.com/ns#quoteUri",
+	"_misskey_quote":     "https://misskey-hub.net/ns#_misskey_quote",
+	"quoteAuthorization": map[string]string{"@id": "https://w3id.org/fep/044f#quoteAuthorization", "@type": "@id"},
+	"canQuote":           map[string]string{"@id": "gts:canQuote", "@type": "@id"},
+	"gts":                "https://gotosocial.org/ns#",
+}
+
+// QuoteAuthorizationContext is the @context of a QuoteAuthorization.
+var QuoteAuthorizationContext = []any{
+	"https://www.w3.org/ns/activitystreams",
+	map[string]any{
+		"QuoteAuthorization": "https://w3id.org/fep/044f#QuoteAuthorization",
+		"gts":                "https://gotosocial.org/ns#",
+		"interactingObject":  map[string]string{"@id": "gts:interactingObject", "@type": "@id"},
+		"interactionTarget":  map[string]string{"@id": "gts:interactionTarget", "@type": "@id"},
+	},
+}
+
+// QuoteAnswer is the Accept (with the QuoteAuthorization as its result)
+// or Reject of a QuoteRequest (FEP-044f).
+type QuoteAnswer struct {
+	Context any      `json:"@context,omitempty"`
+	ID      string   `json:"id"`
+	Type    string   `json:"type"`
+	Actor   string   `json:"actor"`
+	To      []string `json:"to"`
+	Object  string   `json:"object"`
+	Result  string   `json:"result,omitempty"`
+}
+
+// NewQuoteAnswer answers requester's QuoteRequest requestID: accepted
+// with authorization as its result, or rejected (authorization "").
+func NewQuoteAnswer(actorURI, requester, requestID, authorization string, quoting domain.ID) *QuoteAnswer {
+	a := &QuoteAnswer{Context: []any{"https://www.w3.org/ns/activitystreams",
+		map[string]any{"QuoteRequest": "https://w3id.org/fep/044f#QuoteRequest"}},
+		ID: actorURI + "#rejects/quotes/" + quoting.String(), Type: "Reject", Actor: actorURI, To: []string{requester}, Object: requestID}
+	if authorization != "" {
+		a.ID, a.Type, a.Result = actorURI+"#accepts/quotes/"+quoting.String(), "Accept", authorization
+	}
+	return a
+}
+
+// NewDeleteQuoteAuthorization withdraws a QuoteAuthorization (the quoted
+// author detached their post), sent to the quoting post's author.
+func NewDeleteQuoteAuthorization(actorURI, quotingAuthor, authorization string) *Act {
+	return &Act{Context: QuoteAuthorizationContext, ID: authorization + "#delete", Type: "Delete", Actor: actorURI,
+		To: []string{quotingAuthor}, Object: authorization}
+}
+
+// QuoteAuthorization is FEP-044f's proof that the author of
+// InteractionTarget lets InteractingObject quote it.
+type QuoteAuthorization struct {
+	Context           any    `json:"@context,omitempty"`
+	ID                string `json:"id"`
+	Type              string `json:"type"`
+	AttributedTo      string `json:"attributedTo"`
+	InteractingObject string `json:"interactingObject"`
+	InteractionTarget string `json:"interactionTarget"`
 }
 
 // PolicyRule is one sub-policy of an interactionPolicy: actor and
@@ -297,12 +361,20 @@ type InteractionPolicy struct {
 	CanLike     PolicyRule `json:"canLike"`
 	CanReply    PolicyRule `json:"canReply"`
 	CanAnnounce PolicyRule `json:"canAnnounce"`
+	// CanQuote is Mastodon's quote policy in GoToSocial's shape.
+	CanQuote *PolicyRule `json:"canQuote,omitempty"`
 }
 
 // PolicyNote is a Note with its interactionPolicy.
 type PolicyNote struct {
 	*Note
 	InteractionPolicy *InteractionPolicy `json:"interactionPolicy,omitempty"`
+	// Quote is the post this one quotes (FEP-044f), repeated in the
+	// older terms; QuoteAuthorization the quoted author's consent.
+	Quote              string `json:"quote,omitempty"`
+	QuoteURI           string `json:"quoteUri,omitempty"`
+	MisskeyQuote       string `json:"_misskey_quote,omitempty"`
+	QuoteAuthorization string `json:"quoteAuthorization,omitempty"`
 }
 
 // PolicyURIs maps an interaction policy's API values to the URIs

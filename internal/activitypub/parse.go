@@ -108,6 +108,7 @@ type Incoming struct {
 	Type         Type              `json:"type"`
 	Actor        Ref               `json:"actor"`
 	Object       Ref               `json:"object"`
+	Instrument   Ref               `json:"instrument"` // QuoteRequest: the quoting post
 	Target       Ref               `json:"target"`
 	AttributedTo Ref               `json:"attributedTo"`
 	To           Refs              `json:"to"`

@@ -110,6 +110,9 @@ type Preferences struct {
 	// TimeZone is the IANA zone the web UI shows dates in ("" : the
 	// browser's, else UTC).
 	TimeZone string `json:"agora:time_zone,omitempty"`
+	// DefaultQuotePolicy is who may quote one's new public and unlisted
+	// posts ("" : public).
+	DefaultQuotePolicy string `json:"posting:default:quote_policy,omitempty"`
 }
 
 // App is an OAuth client application.
@@ -159,6 +162,10 @@ type Status struct {
 	EditedAt            *time.Time
 	MentionedAccountIDs []ID
 	Tags                []string
+	// QuotePolicy is who may quote the status: "" for its visibility's
+	// default, else QuotePublic, QuoteFollowers or QuoteNobody.
+	QuotePolicy string
+	QuotesCount int64 // accepted quotes
 }
 
 // Relationship is the viewer's relation to another account.
@@ -190,6 +197,15 @@ const (
 	NotifyFavourite     = "favourite"
 	NotifyPoll          = "poll"
 	NotifyUpdate        = "update"
+	NotifyQuote         = "quote"         // one's post was quoted
+	NotifyQuotedUpdate  = "quoted_update" // a post one quoted was edited
+)
+
+// Quote approval policies (Mastodon's quote_approval_policy).
+const (
+	QuotePublic    = "public"
+	QuoteFollowers = "followers"
+	QuoteNobody    = "nobody"
 )
 
 // Notification is one event for an account.

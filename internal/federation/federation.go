@@ -88,6 +88,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /users/{name}/collections/tags", h.featuredTags)
 	mux.HandleFunc("GET /users/{name}/statuses/{id}", h.status)
 	mux.HandleFunc("GET /users/{name}/statuses/{id}/activity", h.statusActivity)
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/quotes/{quoting}", h.quoteAuthorization)
 	mux.HandleFunc("POST /users/{name}/inbox", h.inbox)
 	mux.HandleFunc("POST /inbox", h.inbox)
 	mux.HandleFunc("GET /actor", h.instanceActor)

@@ -154,6 +154,11 @@ type remote struct {
 	fetches atomic.Int64 // of the actor document
 	rfc9421 bool         // sign with RFC 9421 instead of draft-cavage
 
+	// acceptPosts makes it take the activities POSTed to it (202), kept in
+	// posted; otherwise a POST gets 404.
+	acceptPosts atomic.Bool
+	posted      []map[string]any
+
 	mu      sync.Mutex
 	profile map[string]any    // actor properties added or replacing the defaults
 	docs    map[string][]byte // path -> document
@@ -180,6 +185,18 @@ func newRemote(t *testing.T) *remote {
 func (r *remote) host() string { return strings.TrimPrefix(r.URL, "http://") }
 
 func (r *remote) handle(w http.ResponseWriter, req *http.Request) {
+	if req.Method == http.MethodPost && r.acceptPosts.Load() {
+		var act map[string]any
+		if err := json.NewDecoder(req.Body).Decode(&act); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		r.mu.Lock()
+		r.posted = append(r.posted, act)
+		r.mu.Unlock()
+		w.WriteHeader(http.StatusAccepted)
+		return
+	}
 	switch req.URL.Path {
 	case "/users/bob":
 		r.fetches.Add(1)
@@ -206,6 +223,19 @@ func (r *remote) handle(w http.ResponseWriter, req *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/activity+json")
 	_, _ = w.Write(doc)
+}
+
+// postedOf returns the activities of a type POSTed to the remote so far.
+func (r *remote) postedOf(typ string) []map[string]any {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	var out []map[string]any
+	for _, a := range r.posted {
+		if a["type"] == typ {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 func (r *remote) actorDoc() map[string]any {

@@ -106,6 +106,8 @@ func (p *Processor) apply(ctx context.Context, a *store.InboxActivity, doc *acti
 		return p.addFeatured(ctx, doc, true)
 	case "Remove":
 		return p.addFeatured(ctx, doc, false)
+	case "QuoteRequest":
+		return p.quoteRequest(ctx, doc) // quotes.go
 	}
 	return drop("activity type %q is not supported", doc.Type)
 }

@@ -125,7 +125,8 @@ func (r *resolver) remoteStatus(ctx context.Context, doc *activitypub.Incoming, 
 			b.WriteString("<p>" + html.EscapeString(doc.Name) + "</p>")
 		}
 	}
-	if q := httpURL(doc.QuotedURI()); q != "" {
+	// Mastodon and agora put this link in the content already.
+	if q := httpURL(doc.QuotedURI()); q != "" && !strings.Contains(body, `class="quote-inline"`) {
 		b.WriteString(`<p class="quote-inline">RE: <a href="` + html.EscapeString(q) + `">` + html.EscapeString(q) + "</a></p>")
 	}
 	// Images, videos and sounds become media attachments that reference

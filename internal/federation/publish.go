@@ -255,6 +255,25 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 		return []any{activitypub.NewUndo(actorURI, activitypub.NewBlock(actorURI, target.URI, o.RowID))}, nil
 	case "Move/":
 		return []any{activitypub.NewMove(actorURI, h.actorURI(target), at)}, nil
+	case "Delete/QuoteAuthorization":
+		quoted, err := h.Store.Status(ctx, o.StatusID)
+		if err != nil {
+			return nil, err
+		}
+		return []any{activitypub.NewDeleteQuoteAuthorization(actorURI, target.URI, h.statusURI(ctx, quoted)+"/quotes/"+o.RowID.String())}, nil
+	case "Accept/QuoteRequest", "Reject/QuoteRequest":
+		auth := ""
+		if o.Type == "Accept" {
+			quoted, err := h.Store.Status(ctx, o.StatusID)
+			if errors.Is(err, domain.ErrNotFound) {
+				return nil, nil // deleted since: nothing to authorize
+			}
+			if err != nil {
+				return nil, err
+			}
+			auth = h.statusURI(ctx, quoted) + "/quotes/" + o.RowID.String()
+		}
+		return []any{activitypub.NewQuoteAnswer(actorURI, target.URI, o.ActivityURI, auth, o.RowID)}, nil
 	}
 	h.Log.Warn("federation: nothing renders this change", "type", o.Type, "object", o.Object)
 	return nil, nil
@@ -347,6 +366,10 @@ func (h *Handler) policyNotes(ctx context.Context, actor *domain.Account, sts []
 	if err != nil {
 		return nil, err
 	}
+	quotes, quoted, err := h.quotesOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
 	actorURI, followersURI := h.actorURI(actor), h.followersURI(actor)
 	out := make([]*activitypub.PolicyNote, len(sts))
 	for i, st := range sts {
@@ -381,10 +404,12 @@ func (h *Handler) policyNotes(ctx context.Context, actor *domain.Account, sts []
 			}
 			return activitypub.NewPolicyRule(uris(r.AutomaticApproval), uris(r.ManualApproval))
 		}
+		canQuote := rule(store.PolicyRule{AutomaticApproval: quotePolicyValues(st)})
 		out[i] = &activitypub.PolicyNote{Note: activitypub.NewStatusNote(actorURI, followersURI, st, o),
 			InteractionPolicy: &activitypub.InteractionPolicy{
-				CanLike: rule(p.CanFavourite), CanReply: rule(p.CanReply), CanAnnounce: rule(p.CanReblog),
+				CanLike: rule(p.CanFavourite), CanReply: rule(p.CanReply), CanAnnounce: rule(p.CanReblog), CanQuote: &canQuote,
 			}}
+		h.addQuote(ctx, out[i], st, quotes[st.ID], quoted)
 	}
 	return out, nil
 }

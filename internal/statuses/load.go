@@ -2,6 +2,7 @@ package statuses
 
 import (
 	"context"
+	"maps"
 
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/store"
@@ -27,6 +28,38 @@ type Bundle struct {
 	// Held are the statuses held for review (only their author loads
 	// them): the visibility each gets on release.
 	Held map[domain.ID]domain.Visibility
+	// Quotes are the quotes the loaded statuses make, by quoting status;
+	// the quoted statuses the viewer may see are in Statuses.
+	Quotes map[domain.ID]*store.Quote
+	// Rel holds the viewer's blocks and follows of the loaded authors.
+	Rel *store.Relations
+	// missing are quoted statuses that are gone.
+	missing map[domain.ID]bool
+}
+
+// QuotedStatus is the status st quotes, when it has an accepted quote
+// of a status the viewer may see; else nil, with the state to show
+// instead ("" when st quotes nothing): the stored state, or deleted,
+// blocked_account, unauthorized.
+func (b *Bundle) QuotedStatus(st *domain.Status) (*domain.Status, string) {
+	q := b.Quotes[st.ID]
+	if q == nil {
+		return nil, ""
+	}
+	if q.State != store.QuoteAccepted {
+		return nil, q.State
+	}
+	if b.Rel != nil && b.Rel.Blocked[q.QuotedAccountID] {
+		return nil, "blocked_account"
+	}
+	quoted := b.Statuses[q.QuotedStatusID]
+	if quoted == nil {
+		if b.missing[q.QuotedStatusID] {
+			return nil, "deleted"
+		}
+		return nil, "unauthorized"
+	}
+	return quoted, q.State
 }
 
 // PolicyFor is a loaded status's interaction policy: its stored one or
@@ -70,11 +103,15 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 			b.Statuses[id] = st
 		}
 	}
+	if err := s.loadQuoted(ctx, b); err != nil {
+		return nil, err
+	}
 	authors, all := uniqueAuthors(b.Statuses)
 	rel, err := s.Store.ViewerRelations(ctx, viewer, authors, all)
 	if err != nil {
 		return nil, err
 	}
+	b.Rel = rel
 	seen := map[domain.ID]bool{}
 	for _, id := range ids {
 		st := b.Statuses[id]
@@ -91,6 +128,15 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 		shown[id] = st
 		if st.ReblogOfID != 0 {
 			shown[st.ReblogOfID] = b.Statuses[st.ReblogOfID]
+		}
+	}
+	// A quoted status is shown inside its quote only to a viewer who may
+	// see it on its own.
+	for _, st := range maps.Clone(shown) {
+		if q := b.Quotes[st.ID]; q != nil && q.State == store.QuoteAccepted {
+			if quoted := b.Statuses[q.QuotedStatusID]; quoted != nil && Visible(quoted, viewer, rel) {
+				shown[quoted.ID] = quoted
+			}
 		}
 	}
 	b.Statuses = shown
@@ -144,6 +190,41 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 		}
 	}
 	return b, nil
+}
+
+// loadQuoted loads the quotes of the statuses in b and the statuses
+// they quote (not yet checked visible), noting those that are gone.
+func (s *Service) loadQuoted(ctx context.Context, b *Bundle) error {
+	ids := make([]domain.ID, 0, len(b.Statuses))
+	for id := range b.Statuses {
+		ids = append(ids, id)
+	}
+	var err error
+	if b.Quotes, err = s.Store.QuotesOf(ctx, ids); err != nil {
+		return err
+	}
+	var quoted []domain.ID
+	for _, q := range b.Quotes {
+		if q.State == store.QuoteAccepted && b.Statuses[q.QuotedStatusID] == nil {
+			quoted = append(quoted, q.QuotedStatusID)
+		}
+	}
+	if len(quoted) == 0 {
+		return nil
+	}
+	got, err := s.Store.Statuses(ctx, quoted)
+	if err != nil {
+		return err
+	}
+	b.missing = map[domain.ID]bool{}
+	for _, id := range quoted {
+		if st := got[id]; st != nil {
+			b.Statuses[id] = st
+		} else {
+			b.missing[id] = true
+		}
+	}
+	return nil
 }
 
 func uniqueAuthors(m map[domain.ID]*domain.Status) (authors, ids []domain.ID) {

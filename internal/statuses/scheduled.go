@@ -38,6 +38,11 @@ func (s *Service) Schedule(ctx context.Context, author *domain.Account, prefs do
 	if in.Visibility != "" && !domain.ValidVisibility(domain.Visibility(in.Visibility)) {
 		return nil, domain.Invalid("Validation failed: visibility must be public, unlisted, private or direct")
 	}
+	if in.QuotedStatusID != 0 {
+		// The quoted author's consent is checked when posting, not kept
+		// (nor is quote_approval_policy: the account's default applies).
+		return nil, domain.Invalid("Validation failed: scheduled quotes are not supported yet")
+	}
 	if len(in.MediaIDs) > 0 {
 		// The orphan cleanup would delete the files before publication.
 		return nil, domain.Invalid("Validation failed: scheduled posts with media are not supported yet")

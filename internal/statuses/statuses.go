@@ -72,6 +72,10 @@ type PostInput struct {
 	// InteractionPolicy sets who may reply, boost and favourite (nil: the
 	// author's default for the visibility).
 	InteractionPolicy *PolicyInput
+	// QuotedStatusID is the post this one quotes (0: none); QuotePolicy
+	// says who may quote this one ("": the author's default).
+	QuotedStatusID domain.ID
+	QuotePolicy    string
 }
 
 // content is the validated, rendered form of text, spoiler and poll.
@@ -288,6 +292,20 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 	if err != nil {
 		return 0, err
 	}
+	qp := in.QuotePolicy
+	if qp == "" {
+		qp = prefs.DefaultQuotePolicy
+	}
+	if qp, err = ValidQuotePolicy(qp); err != nil {
+		return 0, err
+	}
+	st.QuotePolicy = storedQuotePolicy(st.Visibility, qp)
+	var quote *store.Quote
+	if in.QuotedStatusID != 0 {
+		if quote, err = s.quoteFor(ctx, author, in.QuotedStatusID, c); err != nil {
+			return 0, err
+		}
+	}
 	// New-account restrictions refuse; spam heuristics hold for review.
 	hold, err := s.checkAbuse(ctx, author, st, in.Text)
 	if err != nil {
@@ -295,7 +313,7 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 	}
 	notify := st.Visibility != domain.Direct && (st.InReplyToID == 0 || st.InReplyToAccountID == author.ID)
 	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify, MediaIDs: c.media,
-		InteractionPolicy: policy, Hold: hold}
+		InteractionPolicy: policy, Hold: hold, Quote: quote}
 	got, _, err := s.Store.CreateStatus(ctx, n)
 	if err != nil && in.IdempotencyKey != "" && db.IsUniqueViolation(err) {
 		// A concurrent request with the same key committed first: the
@@ -341,6 +359,15 @@ func (s *Service) Edit(ctx context.Context, editor domain.ID, id domain.ID, in E
 	}
 	if err := s.checkMedia(ctx, editor, id, c.media); err != nil {
 		return err
+	}
+	if c.poll != nil || len(c.media) > 0 {
+		quotes, err := s.Store.QuotesOf(ctx, []domain.ID{id})
+		if err != nil {
+			return err
+		}
+		if quotes[id] != nil {
+			return domain.Invalid("Validation failed: a quote cannot have a poll or media attachments")
+		}
 	}
 	polls, _, err := s.Store.Polls(ctx, 0, []domain.ID{id})
 	if err != nil {

@@ -238,6 +238,9 @@ func (s *Store) UpdateStatus(ctx context.Context, prev, next *domain.Status, pre
 				return err
 			}
 		}
+		if err := s.notifyQuotedUpdate(ctx, tx, next); err != nil {
+			return err
+		}
 		o := statusOutgoing("Update", next)
 		o.To = append(o.To, boosters...)
 		return s.federate(ctx, tx, o)

@@ -15,7 +15,7 @@ import (
 const statusColumns = `s.id, s.account_id, s.uri, s.url, s.local, s.content, s.text, s.spoiler_text,
 	s.sensitive, s.visibility, s.language, s.in_reply_to_id, s.in_reply_to_account_id, s.reblog_of_id,
 	s.conversation_id, s.application_id, s.imported, s.replies_count, s.reblogs_count,
-	s.favourites_count, s.created_at, s.edited_at`
+	s.favourites_count, s.created_at, s.edited_at, s.quote_policy, s.quotes_count`
 
 func scanStatus(r scanner) (*domain.Status, error) {
 	var (
@@ -28,7 +28,7 @@ func scanStatus(r scanner) (*domain.Status, error) {
 	err := r.Scan(&st.ID, &st.AccountID, &st.URI, &st.URL, &st.Local, &st.Content, &st.Text, &st.SpoilerText,
 		&st.Sensitive, &vis, &st.Language, &replyTo, &replyToAcct, &reblog,
 		&st.ConversationID, &appID, &st.Imported, &st.RepliesCount, &st.ReblogsCount,
-		&st.FavouritesCount, &created, &edited)
+		&st.FavouritesCount, &created, &edited, &st.QuotePolicy, &st.QuotesCount)
 	if err != nil {
 		return nil, err
 	}
@@ -95,6 +95,9 @@ type NewStatus struct {
 	InteractionPolicy *InteractionPolicy
 	// Hold stores the status held for review (held.go) when not nil.
 	Hold *Hold
+	// Quote is the status's quote of another (checked by the service)
+	// when not nil; an accepted one notifies the quoted author.
+	Quote *Quote
 }
 
 // CreateStatus writes a new status with its mentions, tags, poll, counters,
@@ -152,6 +155,12 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 				return err
 			}
 		}
+		if n.Quote != nil {
+			n.Quote.StatusID = st.ID
+			if err := s.insertQuote(ctx, tx, n.Quote); err != nil {
+				return err
+			}
+		}
 		if n.Hold != nil {
 			id, created = st.ID, true
 			return s.holdStatus(ctx, tx, n, visibility)
@@ -169,6 +178,12 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 		}
 		if err := s.notifyMentions(ctx, tx, st, st.MentionedAccountIDs); err != nil {
 			return err
+		}
+		if n.Quote != nil && n.Quote.State == QuoteAccepted {
+			if err := s.InsertNotification(ctx, tx, &domain.Notification{AccountID: n.Quote.QuotedAccountID, FromAccountID: st.AccountID,
+				Type: domain.NotifyQuote, StatusID: st.ID}); err != nil {
+				return err
+			}
 		}
 		if n.NotifyFollowers {
 			if err := s.notifyFollowers(ctx, tx, st); err != nil {
@@ -188,11 +203,11 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 func (s *Store) insertStatus(ctx context.Context, q db.Querier, st *domain.Status) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO statuses (id, account_id, uri, url, local, content, text, spoiler_text,
 		sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, conversation_id,
-		application_id, imported, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+		application_id, imported, created_at, quote_policy)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
 		int64(st.ID), int64(st.AccountID), st.URI, st.URL, st.Local, st.Content, st.Text, st.SpoilerText,
 		st.Sensitive, string(st.Visibility), st.Language, nullID(st.InReplyToID), nullID(st.InReplyToAccountID),
-		nullID(st.ReblogOfID), int64(st.ConversationID), nullID(st.ApplicationID), st.Imported, ms(st.CreatedAt))
+		nullID(st.ReblogOfID), int64(st.ConversationID), nullID(st.ApplicationID), st.Imported, ms(st.CreatedAt), st.QuotePolicy)
 	if err != nil {
 		return fmt.Errorf("insert status: %w", err)
 	}
@@ -384,6 +399,9 @@ func (s *Store) DeleteStatus(ctx context.Context, st *domain.Status) error {
 // deleteStatusRow removes one status from the feeds and the table and
 // uncounts it on its author.
 func deleteStatusRow(ctx context.Context, q db.Querier, id domain.ID) error {
+	if err := deleteQuoteOf(ctx, q, id); err != nil {
+		return err
+	}
 	for _, stmt := range []string{
 		`DELETE FROM home_feed WHERE status_id = $1`,
 		`UPDATE accounts SET statuses_count = statuses_count - 1 WHERE statuses_count > 0 AND id = (SELECT account_id FROM statuses WHERE id = $1)`,

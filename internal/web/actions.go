@@ -29,7 +29,9 @@ type actionResult struct {
 // boost, unboost, bookmark, unbookmark or delete: the buttons of one plain
 // form under each status, which redirects back. On a thread page, the
 // thread's author also sends hide_reply and unhide_reply, and a status's
-// author reply_policy (with reply_policy=CHOICE, reader_policy.go).
+// author reply_policy (with reply_policy=CHOICE, reader_policy.go) and
+// quote_policy (quote_policy=CHOICE), and the author of a quoted post
+// detach_quote (quoting=ID of the quote, quotes.go).
 func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 	q := h.form(w, r, true)
 	if q == nil {
@@ -68,6 +70,21 @@ func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 	case "reply_policy":
 		if err = h.setReplyPolicy(ctx, q, id, r.PostForm.Get("reply_policy")); err == nil {
 			h.done(q, "flash_rd_reply_policy", actionResult{})
+			return
+		}
+	case "quote_policy":
+		if err = h.statuses.SetQuotePolicy(ctx, viewer, id, r.PostForm.Get("quote_policy")); err == nil {
+			h.done(q, "flash_qt_policy", actionResult{})
+			return
+		}
+	case "detach_quote":
+		// id is the viewer's post; quoting the post that quotes it.
+		var quoting domain.ID
+		if quoting, err = quotedID(r.PostForm.Get("quoting")); err == nil {
+			err = h.statuses.RevokeQuote(ctx, viewer, id, quoting)
+		}
+		if err == nil {
+			h.done(q, "flash_qt_detached", actionResult{})
 			return
 		}
 	case "delete":

@@ -40,6 +40,13 @@ type composeForm struct {
 	// ReplyPolicy is who may reply (reader_policy.go): "" for the
 	// author's default for the visibility.
 	ReplyPolicy string
+	// QuotedStatus is the post this one quotes (quotes.go); QuotePolicy
+	// who may quote this one ("" : the author's default), offered when
+	// QuotePolicies is set: not on the home timeline, whose page weight
+	// is held to a budget (the account default applies there).
+	QuotedStatus  string
+	QuotePolicy   string
+	QuotePolicies bool
 }
 
 // MediaOpen reports whether the form comes back with images chosen.
@@ -102,10 +109,11 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 	f := &composeForm{Text: v.Get("status"), SpoilerText: v.Get("spoiler_text"), Visibility: v.Get("visibility"),
 		Language: v.Get("language"), InReplyTo: v.Get("in_reply_to_id"), Idempotency: v.Get("idempotency_key"),
 		Languages: composeLanguages, Heading: q.v.Tr("compose_heading"), PollDurations: pollDurations,
-		Media: make([]composeMedia, MaxComposeImages), Sensitive: on(v, "sensitive"), ReplyPolicy: v.Get("reply_policy")}
+		Media: make([]composeMedia, MaxComposeImages), Sensitive: on(v, "sensitive"), ReplyPolicy: v.Get("reply_policy"),
+		QuotedStatus: v.Get("quoted_status_id"), QuotePolicy: v.Get("quote_policy"), QuotePolicies: v.Has("quote_policy")}
 	sensitive := f.Sensitive
 	in := statuses.PostInput{Text: f.Text, SpoilerText: f.SpoilerText, Visibility: f.Visibility, Language: f.Language,
-		IdempotencyKey: "web:" + f.Idempotency, Poll: composePoll(r, f), Sensitive: &sensitive}
+		IdempotencyKey: "web:" + f.Idempotency, Poll: composePoll(r, f), Sensitive: &sensitive, QuotePolicy: f.QuotePolicy}
 	if f.Idempotency == "" {
 		in.IdempotencyKey = ""
 	}
@@ -117,6 +125,12 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 		}
 		in.InReplyToID = domain.ID(id)
 	}
+	quoted, err := quotedID(f.QuotedStatus)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	in.QuotedStatusID = quoted
 	var id domain.ID
 	mediaIDs, missingAlt, err := h.composeUploads(q, f)
 	in.MediaIDs = mediaIDs
@@ -146,6 +160,10 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		f.Error = postError(q.v, err)
+		if quoted != 0 {
+			h.quoteCompose(q, quoted, f, statusOf(err))
+			return
+		}
 		if in.InReplyToID != 0 {
 			// A reply goes back to its thread, as typed.
 			h.threadPage(q, in.InReplyToID, f, statusOf(err))
@@ -182,6 +200,12 @@ func postError(v *view, err error) string {
 	case strings.Contains(msg, "accepts replies from"), strings.Contains(msg, "does not accept replies"):
 		// statuses.CheckInteraction's refusal of a reply.
 		return v.Tr("rd_err_reply_refused")
+	case strings.Contains(msg, "accepts quotes from"), strings.Contains(msg, "does not accept quotes"), strings.Contains(msg, "can be quoted"):
+		return v.Tr("qt_err_refused")
+	case strings.Contains(msg, "a quote cannot have"):
+		return v.Tr("qt_err_poll_media")
+	case strings.Contains(msg, "quote_approval_policy"):
+		return v.Tr("qt_err_policy")
 	}
 	return msg
 }

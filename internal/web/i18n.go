@@ -174,6 +174,7 @@ var funcs = template.FuncMap{
 	// reader_policy.go).
 	"accept":       func() string { return composeAccept },
 	"replyChoices": func() []string { return replyChoices },
+	"quoteChoices": func() []string { return quoteChoices },
 	"nv":           func(v *view, n *noteView) noteCtx { return noteCtx{v, n} },
 	// The Community Notes rating form's choices.
 	"helpfulTags":    func() []string { return helpfulTags },

@@ -37,6 +37,9 @@ type settingsData struct {
 	// visibility (public, unlisted, private), as replyChoices; custom
 	// rules set from an app show as "custom" and are kept unless changed.
 	ReplyDefaults []replyDefault
+	// QuotePolicy is who may quote new public and unlisted posts by
+	// default (quoteChoices), Mastodon's source[quote_policy].
+	QuotePolicy string
 }
 
 // replyDefault is one visibility's default reply rule in the settings.
@@ -55,7 +58,10 @@ func (h *Handler) settingsFrom(q *request) *settingsData {
 		Visibility: string(u.Preferences.DefaultVisibility), Language: u.Preferences.DefaultLanguage, Locale: u.Locale,
 		Languages: composeLanguages, Locales: []string{"en", "fr"}, MaxNote: accounts.MaxNoteLen, MaxName: accounts.MaxDisplayNameLen,
 		MaxFieldName: accounts.MaxFieldNameLen, MaxFieldValue: accounts.MaxFieldValueLen,
-		TimeZone: u.Preferences.TimeZone, Zones: h.zones.names, BrowserZone: browserZone(q.r)}
+		TimeZone: u.Preferences.TimeZone, Zones: h.zones.names, BrowserZone: browserZone(q.r), QuotePolicy: u.Preferences.DefaultQuotePolicy}
+	if d.QuotePolicy == "" {
+		d.QuotePolicy = domain.QuotePublic
+	}
 	if d.TimeZone != "" && !slices.Contains(d.Zones, d.TimeZone) {
 		d.Zones = append([]string{d.TimeZone}, d.Zones...) // kept, even if the system lost it
 	}
@@ -149,6 +155,9 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 	d := h.settingsFrom(q)
 	d.Visibility, d.Language, d.Locale = v.Get("visibility"), v.Get("language"), v.Get("locale")
 	d.TimeZone = v.Get("time_zone")
+	if v.Has("quote_policy") {
+		d.QuotePolicy = v.Get("quote_policy")
+	}
 	var replies []replyDefault
 	for _, vis := range replyDefaultVisibilities {
 		if c := v.Get("reply_" + string(vis)); c != "" {
@@ -168,6 +177,12 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 		h.renderSettings(q, d, http.StatusUnprocessableEntity)
 		return
 	}
+	quotePolicy, err := statuses.ValidQuotePolicy(d.QuotePolicy)
+	if err != nil {
+		d.PrefsError = q.v.Tr("qt_err_policy")
+		h.renderSettings(q, d, http.StatusUnprocessableEntity)
+		return
+	}
 	if err := h.saveReplyDefaults(q, replies); err != nil {
 		if domain.KindOf(err) != domain.KindInvalid {
 			h.fail(w, r, err)
@@ -178,10 +193,10 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	u, _, err := h.Accounts.UpdateProfile(r.Context(), q.user, q.acct, accounts.ProfileUpdate{Privacy: &d.Visibility, Language: &d.Language})
-	if err == nil && (d.Locale != q.user.Locale || d.TimeZone != u.Preferences.TimeZone) {
-		// The interface language and time zone are user settings with no
-		// rule beyond the lists checked above.
-		u.Preferences.TimeZone = d.TimeZone
+	if err == nil && (d.Locale != q.user.Locale || d.TimeZone != u.Preferences.TimeZone || quotePolicy != u.Preferences.DefaultQuotePolicy) {
+		// The interface language, time zone and quote default are user
+		// settings with no rule beyond the lists checked above.
+		u.Preferences.TimeZone, u.Preferences.DefaultQuotePolicy = d.TimeZone, quotePolicy
 		err = h.Store.SetPreferences(r.Context(), u.ID, u.Preferences, d.Locale)
 	}
 	if err != nil {

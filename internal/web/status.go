@@ -19,6 +19,7 @@ type threadData struct {
 	HiddenCount int64
 	ReplyBox    *replyBox
 	ReplyError  string // a refused reply's error, when the form is not offered
+	QuoteBox    *quoteBox
 }
 
 // statusPage is GET /@NAME/ID: a status with its thread and, for a signed-in
@@ -115,6 +116,10 @@ func (h *Handler) thread(q *request, id domain.ID, reply *composeForm, box *note
 		h.fail(q.w, q.r, err)
 		return
 	}
+	if d.QuoteBox, err = h.quoteBoxOf(ctx, q, st, d.Status.Account.Acct); err != nil {
+		h.fail(q.w, q.r, err)
+		return
+	}
 	switch {
 	case q.acct == nil:
 	case d.ReplyBox.Refused:
@@ -127,6 +132,7 @@ func (h *Handler) thread(q *request, id domain.ID, reply *composeForm, box *note
 			reply = h.newCompose(q, d.Status)
 		}
 		reply.InReplyTo, reply.Heading = d.Status.ID, q.v.Tr("reply_heading", d.Status.Account.Acct)
+		reply.QuotePolicies = true
 		d.Reply = reply
 	}
 	if d.Notes, err = h.statusNotes(q, d.Status, box); err != nil {

@@ -68,6 +68,8 @@ type statusView struct {
 	// by the viewer (the thread's author), or is hidden.
 	CanHide bool
 	Hidden  bool
+	// Quote is the post this one quotes, nil for none (quotes.go).
+	Quote *quoteView
 }
 
 // loadStatuses loads ids for the viewer and returns the visible ones, in
@@ -143,6 +145,7 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 		if p := b.Polls[st.ID]; p != nil {
 			v.Poll = h.pollViewOf(st, p, b.OwnVotes[st.ID], viewer)
 		}
+		v.Quote = h.quoteViewOf(b, st)
 		v.Filtered = strings.Join(warn, ", ")
 		if st.InReplyToID != 0 {
 			if parentAuthor := b.Accounts[st.InReplyToAccountID]; parentAuthor != nil {

@@ -190,6 +190,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /web/statuses", h.compose)
 	mux.HandleFunc("POST /web/announcements/{id}/dismiss", h.dismissAnnouncement)
 	mux.HandleFunc("POST /web/statuses/{id}", h.statusAction)
+	mux.HandleFunc("GET /web/statuses/{id}/quote", h.quotePage)
 	mux.HandleFunc("POST /web/polls/{id}/votes", h.vote)
 	mux.HandleFunc("POST /web/accounts/{id}/follow", h.follow)
 	mux.HandleFunc("POST /web/follow_requests/{id}", h.answerRequest)

@@ -10,6 +10,7 @@ import (
 	"github.com/agora-social/agora/internal/api/rest"
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/media"
+	"github.com/agora-social/agora/internal/statuses"
 )
 
 // MaxFieldIndex bounds fields_attributes[N] indexes, which only order fields.
@@ -50,6 +51,16 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, v *Viewe
 	if upd.Fields, err = fieldsParam(p); err != nil {
 		return err
 	}
+	// source[quote_policy] is the default quote_approval_policy of new
+	// posts, kept with the other posting preferences.
+	var quotePolicy *string
+	if p.Has("source[quote_policy]") {
+		q, err := statuses.ValidQuotePolicy(p.String("source[quote_policy]"))
+		if err != nil {
+			return domain.Invalid("source[quote_policy]: must be public, followers or nobody")
+		}
+		quotePolicy = &q
+	}
 	prof := *v.Account
 	newImages, err := a.profileImages(r, &prof)
 	if err != nil {
@@ -61,6 +72,12 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, v *Viewe
 			a.Media.ForgetProfileImage(r.Context(), url)
 		}
 		return err
+	}
+	if quotePolicy != nil {
+		u.Preferences.DefaultQuotePolicy = *quotePolicy
+		if err := a.Store.SetPreferences(r.Context(), u.ID, u.Preferences, u.Locale); err != nil {
+			return err
+		}
 	}
 	for _, prev := range []string{v.Account.AvatarURL, v.Account.HeaderURL} {
 		if prev != acct.AvatarURL && prev != acct.HeaderURL && prev != "" {

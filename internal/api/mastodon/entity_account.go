@@ -87,6 +87,7 @@ type Source struct {
 	HideCollections     bool    `json:"hide_collections"`
 	Discoverable        bool    `json:"discoverable"`
 	Indexable           bool    `json:"indexable"`
+	QuotePolicy         string  `json:"quote_policy"` // default quote_approval_policy
 }
 
 // Role is Mastodon's Role entity.
@@ -194,7 +195,10 @@ func (a *API) renderCredentialAccount(acct *domain.Account, u *domain.User, foll
 	out.Source = &Source{
 		Privacy: vis, Sensitive: p.DefaultSensitive, Language: lang, Note: acct.NoteSource, Fields: fields,
 		FollowRequestsCount: followRequests, HideCollections: acct.HideCollections,
-		Discoverable: acct.Discoverable, Indexable: acct.Indexable,
+		Discoverable: acct.Discoverable, Indexable: acct.Indexable, QuotePolicy: domain.QuotePublic,
+	}
+	if p.DefaultQuotePolicy != "" {
+		out.Source.QuotePolicy = p.DefaultQuotePolicy
 	}
 	out.Role = roleEntity(u.Role)
 	return out

@@ -44,9 +44,36 @@ type Status struct {
 	Text               *string            `json:"text,omitempty"` // only when deleted, for redrafting
 	// InteractionPolicy is GoToSocial's: who may reply, boost, favourite.
 	InteractionPolicy store.InteractionPolicy `json:"interaction_policy"`
+	// Quote is the post this one quotes (null: none); QuotesCount counts
+	// its accepted quotes; QuoteApproval says who may quote it.
+	Quote         any           `json:"quote"`
+	QuotesCount   int64         `json:"quotes_count"`
+	QuoteApproval QuoteApproval `json:"quote_approval"`
 	// AgoraHeld marks a post held for review, on its author's view (the
 	// only one): docs/abuse.md.
 	AgoraHeld bool `json:"agora_held,omitempty"`
+}
+
+// Quote is Mastodon's Quote entity: the quoted status, null unless the
+// state is accepted and the viewer may see it.
+type Quote struct {
+	State        string  `json:"state"`
+	QuotedStatus *Status `json:"quoted_status"`
+}
+
+// ShallowQuote is Mastodon's quote of a status shown inside a quote (not
+// rendered deeper).
+type ShallowQuote struct {
+	State          string  `json:"state"`
+	QuotedStatusID *string `json:"quoted_status_id"`
+}
+
+// QuoteApproval is Mastodon's: who may quote a status, and what the
+// viewer would get.
+type QuoteApproval struct {
+	Automatic   []string `json:"automatic"`
+	Manual      []string `json:"manual"`
+	CurrentUser string   `json:"current_user"`
 }
 
 // Mention is Mastodon's Status Mention entity.
@@ -158,6 +185,12 @@ type statusRenderer struct {
 }
 
 func (r *statusRenderer) render(st *domain.Status) *Status {
+	return r.renderDepth(st, 0)
+}
+
+// renderDepth renders a status; a quoted one (depth 1) shows its own
+// quote shallowly, as Mastodon does.
+func (r *statusRenderer) renderDepth(st *domain.Status, depth int) *Status {
 	acct := r.b.Accounts[st.AccountID]
 	if acct == nil {
 		return nil
@@ -198,7 +231,7 @@ func (r *statusRenderer) render(st *domain.Status) *Status {
 		if orig == nil {
 			return nil
 		}
-		if out.Reblog = r.render(orig); out.Reblog == nil {
+		if out.Reblog = r.renderDepth(orig, depth); out.Reblog == nil {
 			return nil
 		}
 		if len(out.Reblog.Filtered) > 0 {
@@ -230,7 +263,42 @@ func (r *statusRenderer) render(st *domain.Status) *Status {
 	if p := r.b.Polls[st.ID]; p != nil {
 		out.Poll = r.renderPoll(st, p)
 	}
+	r.renderQuote(st, out, depth)
 	return out
+}
+
+// renderQuote fills the quote fields of an original status.
+func (r *statusRenderer) renderQuote(st *domain.Status, out *Status, depth int) {
+	viewer := r.v.AccountID()
+	out.QuotesCount = st.QuotesCount
+	out.QuoteApproval = QuoteApproval{Automatic: []string{}, Manual: []string{},
+		CurrentUser: statuses.QuoteDecision(st, viewer, r.b.Rel.Following[st.AccountID], r.b.Rel.Blocked[st.AccountID])}
+	if statuses.Quotable(st) && st.Local {
+		switch p := statuses.QuotePolicyOf(st); p {
+		case domain.QuotePublic, domain.QuoteFollowers:
+			out.QuoteApproval.Automatic = []string{p}
+		}
+	}
+	q := r.b.Quotes[st.ID]
+	if q == nil {
+		return
+	}
+	quoted, state := r.b.QuotedStatus(st)
+	if depth > 0 {
+		sq := &ShallowQuote{State: state}
+		if quoted != nil {
+			sq.QuotedStatusID = strPtr(quoted.ID.String())
+		}
+		out.Quote = sq
+		return
+	}
+	qt := &Quote{State: state}
+	if quoted != nil {
+		if qt.QuotedStatus = r.renderDepth(quoted, 1); qt.QuotedStatus == nil {
+			qt.State = "unauthorized"
+		}
+	}
+	out.Quote = qt
 }
 
 func (r *statusRenderer) renderPoll(st *domain.Status, p *store.Poll) *Poll {

@@ -25,12 +25,17 @@ func renderPreferences(p domain.Preferences) map[string]any {
 	if media == "" {
 		media = "default"
 	}
+	quote := p.DefaultQuotePolicy
+	if quote == "" {
+		quote = domain.QuotePublic
+	}
 	return map[string]any{
-		"posting:default:visibility": vis,
-		"posting:default:sensitive":  p.DefaultSensitive,
-		"posting:default:language":   lang,
-		"reading:expand:media":       media,
-		"reading:expand:spoilers":    p.ExpandSpoilers,
+		"posting:default:quote_policy": quote,
+		"posting:default:visibility":   vis,
+		"posting:default:sensitive":    p.DefaultSensitive,
+		"posting:default:language":     lang,
+		"reading:expand:media":         media,
+		"reading:expand:spoilers":      p.ExpandSpoilers,
 	}
 }
 

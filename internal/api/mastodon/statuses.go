@@ -28,6 +28,7 @@ func (a *API) registerStatuses(mux *http.ServeMux) {
 	a.registerPolls(mux)
 	a.registerScheduled(mux)
 	a.registerInteractionPolicies(mux)
+	a.registerQuotes(mux)
 }
 
 // renderStatuses loads and renders statuses for a viewer, in the order of
@@ -77,6 +78,10 @@ func (a *API) postStatus(w http.ResponseWriter, r *http.Request, v *Viewer) erro
 		Text: p.String("status"), SpoilerText: p.String("spoiler_text"), Visibility: p.String("visibility"),
 		Language: p.String("language"), MediaIDs: p.Strings("media_ids"), IdempotencyKey: r.Header.Get("Idempotency-Key"),
 		ApplicationID: v.Token.AppID, InteractionPolicy: policyInput(p, "interaction_policy"),
+		QuotePolicy: p.String("quote_approval_policy"),
+	}
+	if in.QuotedStatusID, err = p.ID("quoted_status_id"); err != nil {
+		return err
 	}
 	if p.Has("sensitive") {
 		b, err := p.Bool("sensitive", false)

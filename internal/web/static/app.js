@@ -69,7 +69,7 @@
           if (!html.trim()) return;
           var tpl = document.createElement("template");
           tpl.innerHTML = html;
-          var n = tpl.content.querySelectorAll("article").length;
+          var n = tpl.content.querySelectorAll("article[data-id]").length;
           if (!n) return;
           var heading = feed.querySelector("h2");
           heading.after(tpl.content);

@@ -1,0 +1,233 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/agora-social/agora/internal/db"
+	"github.com/agora-social/agora/internal/domain"
+)
+
+// States of a quote as stored (Mastodon's; the API adds deleted,
+// unauthorized and blocked_account when it renders one for a viewer).
+const (
+	QuotePending  = "pending"  // waiting for the quoted author's approval
+	QuoteAccepted = "accepted" // the quoted post is shown inside the quote
+	QuoteRejected = "rejected" // refused: the quote shows no quoted post
+	QuoteRevoked  = "revoked"  // accepted, then detached by the quoted author
+)
+
+// Quote links a quoting status to the status it quotes.
+type Quote struct {
+	StatusID        domain.ID // the quoting status
+	QuotedStatusID  domain.ID // may be deleted since
+	QuotedAccountID domain.ID
+	State           string
+	CreatedAt       time.Time
+}
+
+// insertQuote records st's quote in the caller's transaction and counts
+// it on the quoted status when accepted.
+func (s *Store) insertQuote(ctx context.Context, q db.Querier, qt *Quote) error {
+	now := s.nowMs()
+	_, err := q.ExecContext(ctx, `INSERT INTO quotes (status_id, quoted_status_id, quoted_account_id, state, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5)`, int64(qt.StatusID), int64(qt.QuotedStatusID), int64(qt.QuotedAccountID), qt.State, now)
+	if err != nil {
+		return fmt.Errorf("insert quote: %w", err)
+	}
+	if qt.State == QuoteAccepted {
+		return countQuote(ctx, q, qt.QuotedStatusID, 1)
+	}
+	return nil
+}
+
+func countQuote(ctx context.Context, q db.Querier, quoted domain.ID, delta int) error {
+	_, err := q.ExecContext(ctx, `UPDATE statuses SET quotes_count = quotes_count + $2 WHERE id = $1 AND quotes_count + $2 >= 0`,
+		int64(quoted), delta)
+	if err != nil {
+		return fmt.Errorf("count quote: %w", err)
+	}
+	return nil
+}
+
+// deleteQuoteOf removes the quote a status being deleted makes, uncounting
+// it on the quoted status.
+func deleteQuoteOf(ctx context.Context, q db.Querier, id domain.ID) error {
+	var quoted int64
+	var state string
+	err := q.QueryRowContext(ctx, `SELECT quoted_status_id, state FROM quotes WHERE status_id = $1`, int64(id)).Scan(&quoted, &state)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("load quote: %w", err)
+	}
+	if state == QuoteAccepted {
+		if err := countQuote(ctx, q, domain.ID(quoted), -1); err != nil {
+			return err
+		}
+	}
+	if _, err := q.ExecContext(ctx, `DELETE FROM quotes WHERE status_id = $1`, int64(id)); err != nil {
+		return fmt.Errorf("delete quote: %w", err)
+	}
+	return nil
+}
+
+// QuotesOf loads the quotes that statuses make, by quoting status.
+func (s *Store) QuotesOf(ctx context.Context, ids []domain.ID) (map[domain.ID]*Quote, error) {
+	out := map[domain.ID]*Quote{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT status_id, quoted_status_id, quoted_account_id, state, created_at FROM quotes
+		WHERE status_id IN (`+placeholders(1, len(ids))+`)`, idArgs(ids)...)
+	if err != nil {
+		return nil, fmt.Errorf("load quotes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		qt := &Quote{}
+		var created int64
+		if err := rows.Scan(&qt.StatusID, &qt.QuotedStatusID, &qt.QuotedAccountID, &qt.State, &created); err != nil {
+			return nil, err
+		}
+		qt.CreatedAt = fromMs(created)
+		out[qt.StatusID] = qt
+	}
+	return out, rows.Err()
+}
+
+// QuotesOfStatus pages through the accepted quotes of a status, newest
+// first (the quoting statuses' ids).
+func (s *Store) QuotesOfStatus(ctx context.Context, quoted domain.ID, p domain.Page) ([]domain.ID, error) {
+	where, order, args := PageClause("q.status_id", p, 3)
+	ids, err := scanIDs(s.DB.R.QueryContext(ctx, `SELECT q.status_id FROM quotes q
+		WHERE q.quoted_status_id = $1 AND q.state = 'accepted' AND `+where+` ORDER BY `+order+` LIMIT $2`,
+		append([]any{int64(quoted), p.Limit}, args...)...))
+	if err != nil {
+		return nil, fmt.Errorf("list quotes: %w", err)
+	}
+	if p.MinID != 0 {
+		Reverse(ids)
+	}
+	return ids, nil
+}
+
+// RevokeQuote detaches an accepted quote of quoted made by quoting: the
+// quote then shows no quoted content. It is not found when quoting does
+// not quote quoted; revoking twice does nothing more.
+func (s *Store) RevokeQuote(ctx context.Context, quoted, quoting domain.ID) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		var state string
+		var author, quotedAuthor int64
+		var local bool
+		err := tx.QueryRowContext(ctx, `SELECT q.state, s.account_id, s.local, q.quoted_account_id FROM quotes q JOIN statuses s ON s.id = q.status_id
+			WHERE q.status_id = $1 AND q.quoted_status_id = $2`, int64(quoting), int64(quoted)).Scan(&state, &author, &local, &quotedAuthor)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.NotFound()
+		}
+		if err != nil {
+			return fmt.Errorf("load quote: %w", err)
+		}
+		if state == QuoteRevoked {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE quotes SET state = $2, updated_at = $3 WHERE status_id = $1`,
+			int64(quoting), QuoteRevoked, s.nowMs()); err != nil {
+			return fmt.Errorf("revoke quote: %w", err)
+		}
+		if state == QuoteAccepted {
+			if err := countQuote(ctx, tx, quoted, -1); err != nil {
+				return err
+			}
+		}
+		// Readers of the quoting post see it change.
+		if err := s.emit(ctx, tx, Event{Kind: EventStatusUpdate, ID: quoting, Account: domain.ID(author)}); err != nil {
+			return err
+		}
+		if local || state != QuoteAccepted {
+			return nil // a local quote's note stops naming the authorization
+		}
+		// FEP-044f: the quoting post's server learns the consent is gone.
+		return s.federate(ctx, tx, Outgoing{Type: "Delete", Object: "QuoteAuthorization", ActorID: domain.ID(quotedAuthor),
+			TargetID: domain.ID(author), StatusID: quoted, RowID: quoting, To: []domain.ID{domain.ID(author)}})
+	})
+}
+
+// SetQuotePolicy changes who may quote a status ("" : its visibility's
+// default). Quotes already accepted stay (as in Mastodon).
+func (s *Store) SetQuotePolicy(ctx context.Context, id domain.ID, policy string) error {
+	if _, err := s.DB.W.ExecContext(ctx, `UPDATE statuses SET quote_policy = $2 WHERE id = $1`, int64(id), policy); err != nil {
+		return fmt.Errorf("set quote policy: %w", err)
+	}
+	return nil
+}
+
+// notifyQuotedUpdate tells the local authors of accepted quotes of st
+// that it was edited.
+func (s *Store) notifyQuotedUpdate(ctx context.Context, q db.Querier, st *domain.Status) error {
+	authors, err := scanIDs(q.QueryContext(ctx, `SELECT DISTINCT s.account_id FROM quotes q JOIN statuses s ON s.id = q.status_id
+		WHERE q.quoted_status_id = $1 AND q.state = 'accepted'`, int64(st.ID)))
+	if err != nil {
+		return fmt.Errorf("find quoting authors: %w", err)
+	}
+	for _, a := range authors {
+		if err := s.InsertNotification(ctx, q, &domain.Notification{AccountID: a, FromAccountID: st.AccountID,
+			Type: domain.NotifyQuotedUpdate, StatusID: st.ID}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AnswerRemoteQuote records the answer to a remote post's QuoteRequest
+// (requestURI) of a local post, and sends it: an Accept naming the
+// QuoteAuthorization, or a Reject. A quote the quoted author detached
+// stays detached. An accepted quote notifies the quoted author.
+func (s *Store) AnswerRemoteQuote(ctx context.Context, quoting, quoted *domain.Status, requestURI string, accept bool) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		state := QuoteRejected
+		if accept {
+			state = QuoteAccepted
+		}
+		var prev string
+		err := tx.QueryRowContext(ctx, `SELECT state FROM quotes WHERE status_id = $1`, int64(quoting.ID)).Scan(&prev)
+		switch {
+		case errors.Is(err, sql.ErrNoRows):
+			if err := s.insertQuote(ctx, tx, &Quote{StatusID: quoting.ID, QuotedStatusID: quoted.ID, QuotedAccountID: quoted.AccountID, State: state}); err != nil {
+				return err
+			}
+		case err != nil:
+			return fmt.Errorf("load quote: %w", err)
+		case prev == QuoteRevoked:
+			state, accept = QuoteRevoked, false
+		case prev != state:
+			if _, err := tx.ExecContext(ctx, `UPDATE quotes SET state = $2, updated_at = $3 WHERE status_id = $1`,
+				int64(quoting.ID), state, s.nowMs()); err != nil {
+				return fmt.Errorf("answer quote: %w", err)
+			}
+			delta := -1
+			if accept {
+				delta = 1
+			}
+			if err := countQuote(ctx, tx, quoted.ID, delta); err != nil {
+				return err
+			}
+		}
+		if accept && prev != QuoteAccepted {
+			if err := s.InsertNotification(ctx, tx, &domain.Notification{AccountID: quoted.AccountID, FromAccountID: quoting.AccountID,
+				Type: domain.NotifyQuote, StatusID: quoting.ID}); err != nil {
+				return err
+			}
+		}
+		typ := "Reject"
+		if accept {
+			typ = "Accept"
+		}
+		return s.federate(ctx, tx, Outgoing{Type: typ, Object: "QuoteRequest", ActorID: quoted.AccountID, TargetID: quoting.AccountID,
+			StatusID: quoted.ID, RowID: quoting.ID, ActivityURI: requestURI, To: []domain.ID{quoting.AccountID}})
+	})
+}
