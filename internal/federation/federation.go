@@ -42,6 +42,8 @@ type Handler struct {
 
 	once         sync.Once
 	registerOnce sync.Once
+	ingestOnce   sync.Once
+	ingest       *ingest // the inbox's batching state (ingest.go)
 	verifier     *httpsig.Verifier
 	keys         *keyCache
 }

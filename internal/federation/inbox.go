@@ -3,7 +3,6 @@ package federation
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -24,7 +23,9 @@ const (
 	MaxJSONDepth = 64      // nesting of arrays and objects in one activity
 )
 
-// InboxArgs is the job that processes one stored inbox activity.
+// InboxArgs is the job that processed one stored inbox activity before
+// activities were processed in batches (InboxBatchArgs, ingest.go); its
+// worker stays for the jobs enqueued before an upgrade.
 type InboxArgs struct {
 	// ActivityID is inbox_activities.id, encoded as a string: on PostgreSQL
 	// the job's JSON args lose int64 precision through a float64.
@@ -35,12 +36,17 @@ type InboxArgs struct {
 func (InboxArgs) Kind() string { return "federation.inbox" }
 
 // InboxProcessor applies a verified, stored activity (Processor.Process);
-// a returned error retries the job, a refusal it logs is not an error.
+// a returned error retries it, a refusal it logs is not an error.
 type InboxProcessor func(ctx context.Context, a *store.InboxActivity) error
 
-// registerInbound adds the inbox worker and the reader of remote featured
-// collections to the queue.
+// registerInbound adds the inbox workers (batches, and the sweep that
+// picks up what a crash or a failure left pending) and the reader of
+// remote featured collections to the queue.
 func (h *Handler) registerInbound(process InboxProcessor) {
+	g := h.ingestOf()
+	g.process = process
+	river.AddWorker(h.Jobs.Workers(), &inboxBatchWorker{g: g})
+	h.Jobs.AddPeriodic(ingestSweepEvery, InboxBatchArgs{Sweep: true})
 	river.AddWorker(h.Jobs.Workers(), &inboxWorker{h: h, process: process})
 	river.AddWorker(h.Jobs.Workers(), &featuredWorker{h: h})
 }
@@ -76,8 +82,9 @@ type incoming struct {
 }
 
 // inbox receives an activity: size limit, signature and digest verified,
-// the signer must be the activity's actor, then the activity is stored and
-// its processing job enqueued in one transaction, duplicates dropped, 202.
+// the signer must be the activity's actor, then the activity is stored
+// (with those of concurrent requests, in one transaction: ingest.go),
+// duplicates dropped, 202; a batch job processes it.
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxInboxBody))
@@ -169,9 +176,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	stored := &store.InboxActivity{ActivityID: activityID, Type: typ, ActorURI: actor, KeyID: v.KeyID,
 		RecipientAccountID: recipient, Body: string(body)}
-	_, err = h.Store.InsertInboxActivity(ctx, stored, func(tx *sql.Tx, id domain.ID) error {
-		return h.Jobs.InsertTx(ctx, tx, InboxArgs{ActivityID: int64(id)}, nil)
-	})
+	_, err = h.ingestOf().storeActivity(ctx, stored)
 	if err != nil {
 		h.Log.Error("inbox: store activity", "err", err)
 		writeError(w, http.StatusServiceUnavailable, "Could not store the activity; try again later")

@@ -118,3 +118,13 @@ func (q *Queue) InsertTx(ctx context.Context, tx *sql.Tx, args river.JobArgs, op
 
 // Client exposes the River client (tests and the bench subscribe to events).
 func (q *Queue) Client() *river.Client[*sql.Tx] { return q.client }
+
+// Insert enqueues a job on its own, outside any transaction (for work
+// whose durable record is elsewhere, such as the inbox's pending rows).
+func (q *Queue) Insert(ctx context.Context, args river.JobArgs, opts *river.InsertOpts) error {
+	if q.client == nil {
+		return fmt.Errorf("job queue not started")
+	}
+	_, err := q.client.Insert(ctx, args, opts)
+	return err
+}

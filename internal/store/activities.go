@@ -20,6 +20,7 @@ type InboxActivity struct {
 	Body               string
 	ReceivedAt         int64 // milliseconds
 	ProcessedAt        int64 // milliseconds, 0 until processed
+	Attempts           int   // processing attempts so far (claims of the row)
 }
 
 // InsertInboxActivity stores a received activity and, in the same

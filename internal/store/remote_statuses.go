@@ -33,12 +33,18 @@ func (s *Store) StatusByURL(ctx context.Context, url string) (*domain.Status, er
 func (s *Store) CreateRemoteStatus(ctx context.Context, st *domain.Status, poll *Poll, media []*Media, notifyFollowers bool) (created bool, err error) {
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM statuses WHERE uri = $1`, st.URI).Scan(&one)
+		// uri <> '' lets the lookup use the partial unique index
+		// statuses_uri; without it SQLite scanned the whole table (a third
+		// of the cost of storing a remote status with 100,000 posts).
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM statuses WHERE uri = $1 AND uri <> ''`, st.URI).Scan(&one)
 		if err == nil {
 			return nil
 		}
 		if err != sql.ErrNoRows {
 			return fmt.Errorf("check status uri: %w", err)
+		}
+		if err := s.freeRemoteID(ctx, tx, st); err != nil {
+			return err
 		}
 		if err := s.insertStatus(ctx, tx, st); err != nil {
 			return err
@@ -85,6 +91,30 @@ func (s *Store) CreateRemoteStatus(ctx context.Context, st *domain.Status, poll 
 		return nil
 	})
 	return created, err
+}
+
+// freeRemoteID draws st's id again while it is taken. A remote status's id
+// is made from its published time and 16 random bits (IDGen.At), and notes
+// published in the same millisecond (a burst from one server, times given
+// to the second) draw the same id often enough to fail an activity in a few
+// hundred: it keeps its millisecond and takes other random bits.
+func (s *Store) freeRemoteID(ctx context.Context, tx *sql.Tx, st *domain.Status) error {
+	for range 8 {
+		var one int
+		err := tx.QueryRowContext(ctx, `SELECT 1 FROM statuses WHERE id = $1`, int64(st.ID)).Scan(&one)
+		if err == sql.ErrNoRows {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("check status id: %w", err)
+		}
+		old := st.ID
+		st.ID = s.IDs.At(fromMs(int64(old) >> 16))
+		if st.ConversationID == old {
+			st.ConversationID = st.ID
+		}
+	}
+	return fmt.Errorf("insert remote status: no free id in the millisecond of %d", int64(st.ID)>>16)
 }
 
 // fanOutRemote is fanOut for a remote author, who has no home feed here:
