@@ -3,9 +3,6 @@ package media
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/agora-social/agora/internal/store"
@@ -52,37 +49,7 @@ func (s *Service) CacheRemote(ctx context.Context) (int, error) {
 }
 
 func (s *Service) cacheOne(ctx context.Context, m *store.Media) error {
-	u, err := url.Parse(m.RemoteURL)
-	if err != nil || u.Host == "" {
-		return fmt.Errorf("bad URL")
-	}
-	if b, err := s.Store.DomainBlockFor(ctx, u.Host); err != nil {
-		return err
-	} else if b != nil && (b.RejectMedia || b.Severity == store.SeveritySuspend) {
-		return fmt.Errorf("media from %s are rejected", u.Host)
-	}
-	ctx, cancel := context.WithTimeout(ctx, RemoteFetchTimeout)
-	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, m.RemoteURL, nil)
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Accept", "image/*")
-	res, data, err := s.Client.Fetch(req, s.Cfg.Media.MaxImageBytes)
-	if err != nil {
-		return err
-	}
-	if res.StatusCode/100 != 2 {
-		return fmt.Errorf("status %d", res.StatusCode)
-	}
-	ct, err := sniff(data, File{ContentType: res.Header.Get("Content-Type")})
-	if err != nil {
-		return err
-	}
-	if kinds[ct].typ != "image" {
-		return fmt.Errorf("not an image: %s", ct)
-	}
-	p, err := processImage(data, ct)
+	p, err := s.fetchRemoteImage(ctx, m.RemoteURL)
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ func (s *Service) ForgetCardImage(ctx context.Context, key string) { s.remove(ct
 
 // fetchRemoteImage fetches an image through the guarded client (within the
 // upload size limit, from a domain whose media are not rejected) and
-// processes it as an upload.
+// processes it as an upload: remote attachments and card images.
 func (s *Service) fetchRemoteImage(ctx context.Context, rawURL string) (*picture, error) {
 	if s.Client == nil {
 		return nil, fmt.Errorf("no client for remote media")
@@ -47,7 +47,7 @@ func (s *Service) fetchRemoteImage(ctx context.Context, rawURL string) (*picture
 	if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil, fmt.Errorf("bad URL")
 	}
-	if b, err := s.Store.DomainBlockFor(ctx, u.Hostname()); err != nil {
+	if b, err := s.Store.DomainBlockFor(ctx, u.Host); err != nil {
 		return nil, err
 	} else if b != nil && (b.RejectMedia || b.Severity == store.SeveritySuspend) {
 		return nil, fmt.Errorf("media from %s are rejected", u.Host)
