@@ -95,6 +95,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /inbox", h.inbox)
 	mux.HandleFunc("GET /actor", h.instanceActor)
 	mux.HandleFunc("POST /actor/inbox", h.inbox)
+	h.registerInteractions(mux) // interactions.go: approvals of replies, likes and boosts
 }
 
 // wantsActivityJSON reports whether the Accept header asks for ActivityPub

@@ -341,6 +341,14 @@ func (p *Processor) answer(ctx context.Context, doc *activitypub.Incoming, accep
 	if err != nil {
 		return drop("answer from an unknown actor")
 	}
+	// Answers to a quote request (quotes_answer.go) or to an interaction
+	// that needed approval (interactions.go); else to a Follow.
+	if handled, err := p.answerQuote(ctx, actor, doc, accept); handled || err != nil {
+		return err
+	}
+	if handled, err := p.answerInteraction(ctx, actor, doc, accept); handled || err != nil {
+		return err
+	}
 	var local domain.ID
 	if from, to, _, err := p.r.h.Store.FollowByURI(ctx, doc.Object.ID); err == nil && to == actor.ID {
 		local = from

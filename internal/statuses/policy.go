@@ -254,6 +254,21 @@ func (s *Service) CheckInteraction(ctx context.Context, actor *domain.Account, s
 	return domain.Forbidden("%s", refusal(kind, rule))
 }
 
+// admitRemote decides whether a remote status may be stored: a reply to a
+// local post that its policy does not allow is refused (dropped by
+// federation: not stored, shown or notified). It may change in before it
+// is stored, and returns a function to run once the status is stored
+// under its id (nil when there is none). Every path that stores remote
+// statuses calls it.
+func (s *Service) admitRemote(ctx context.Context, in *RemoteStatus) (after func(context.Context, domain.ID) error, err error) {
+	if p := in.InReplyTo; p != nil && p.Local {
+		if err := s.CheckInteraction(ctx, in.Author, p, Reply); err != nil {
+			return nil, err
+		}
+	}
+	return nil, nil
+}
+
 // actorURI is an account's ActivityPub id (a local account's may be
 // stored empty).
 func (s *Service) actorURI(a *domain.Account) string {

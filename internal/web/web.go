@@ -199,10 +199,11 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	// /@NAME/following. ServeMux wildcards are whole segments (no "/@{name}"),
 	// and "GET /{handle}/{sub}" would conflict with the API's "/api/", so the
 	// web UI takes what no other edge matched and sorts it here.
-	h.registerModeration(mux) // moderation.go: /report, /transparency, /statements, /admin/reports
-	h.registerAdmin(mux)      // admin.go: /admin/ pages for server settings and blocks
-	h.registerExport(mux)     // export.go: /settings/export
-	h.registerMigration(mux)  // migration.go: /settings/migration
+	h.registerModeration(mux)          // moderation.go: /report, /transparency, /statements, /admin/reports
+	h.registerAdmin(mux)               // admin.go: /admin/ pages for server settings and blocks
+	h.registerExport(mux)              // export.go: /settings/export
+	h.registerMigration(mux)           // migration.go: /settings/migration
+	h.registerInteractionRequests(mux) // interaction_requests.go
 	mux.HandleFunc("/", h.fallback)
 }
 
