@@ -48,6 +48,13 @@ func (a *API) registerInstance(mux *http.ServeMux) {
 	}))
 }
 
+// MastodonAPIVersion is the api_versions.mastodon advertised: the highest
+// Mastodon API version all of whose additions agora serves. Version 2 (4.3)
+// is grouped notifications; 3 (4.4) adds attribution_domains, which agora
+// lacks, and clients gate with >= N, so nothing above 2 can be claimed even
+// though agora has some later additions (quotes, 7). See docs/api.md.
+const MastodonAPIVersion = 2
+
 // VersionString is what clients match as semver against Mastodon's features.
 func VersionString() string { return "4.3.0 (compatible; agora " + Version + ")" }
 
@@ -159,18 +166,17 @@ func (a *API) instanceV2(w http.ResponseWriter, r *http.Request, _ *Viewer) erro
 	if a.Cfg.Registrations == "closed" {
 		regMessage = "Registrations are closed on this server."
 	}
-	// No api_versions: agora has no grouped v2 notifications yet, so clients
-	// stay on the v1 APIs (docs/api.md).
 	rest.OK(w, map[string]any{
-		"domain":      a.Cfg.Domain,
-		"title":       a.Cfg.InstanceTitle,
-		"version":     VersionString(),
-		"source_url":  "https://github.com/agora-social/agora",
-		"description": a.description(),
-		"usage":       map[string]any{"users": map[string]int64{"active_month": stats.ActiveMonth}},
-		"thumbnail":   map[string]any{"url": a.Cfg.URL + HeaderMissing, "blurhash": nil, "versions": map[string]string{}},
-		"icon":        []any{},
-		"languages":   []string{"en", "fr"},
+		"domain":       a.Cfg.Domain,
+		"api_versions": map[string]int{"mastodon": MastodonAPIVersion},
+		"title":        a.Cfg.InstanceTitle,
+		"version":      VersionString(),
+		"source_url":   "https://github.com/agora-social/agora",
+		"description":  a.description(),
+		"usage":        map[string]any{"users": map[string]int64{"active_month": stats.ActiveMonth}},
+		"thumbnail":    map[string]any{"url": a.Cfg.URL + HeaderMissing, "blurhash": nil, "versions": map[string]string{}},
+		"icon":         []any{},
+		"languages":    []string{"en", "fr"},
 		"configuration": map[string]any{
 			"urls":              map[string]any{"streaming": a.streamingOrigin(), "status": nil, "about": a.Cfg.URL + "/about", "privacy_policy": nil, "terms_of_service": nil},
 			"vapid":             map[string]string{"public_key": ""},
