@@ -90,7 +90,7 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("GET /users/{name}/collections/tags", h.featuredTags)
 	mux.HandleFunc("GET /users/{name}/statuses/{id}", h.status)
 	mux.HandleFunc("GET /users/{name}/statuses/{id}/activity", h.statusActivity)
-	mux.HandleFunc("GET /users/{name}/statuses/{id}/quotes/{quoting}", h.quoteAuthorization)
+	mux.HandleFunc("GET /users/{name}/statuses/{id}/quotes/{quoting}", h.signedDocument(h.quoteAuthorization))
 	mux.HandleFunc("POST /users/{name}/inbox", h.inbox)
 	mux.HandleFunc("POST /inbox", h.inbox)
 	mux.HandleFunc("GET /actor", h.instanceActor)
@@ -207,6 +207,22 @@ func (h *Handler) fetchSigner(w http.ResponseWriter, r *http.Request, owner *dom
 		return nil, false
 	}
 	return s, true
+}
+
+// signedDocument requires, in authorized-fetch mode, a valid signature
+// from a reader the owner (the path's {name}) lets read, before next serves
+// one of the owner's documents: for handlers that do not check it
+// themselves (quote authorizations).
+func (h *Handler) signedDocument(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if h.Cfg.Federation.AuthorizedFetch {
+			a := h.localAccount(w, r)
+			if a == nil || !h.authorizedFetch(w, r, a) {
+				return
+			}
+		}
+		next(w, r)
+	}
 }
 
 // authorizedFetch is fetchSigner for documents that, in authorized-fetch

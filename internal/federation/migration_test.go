@@ -33,6 +33,8 @@ func (s *server) apiError(t *testing.T, method, path, token string, form url.Val
 // alice2@two: refused until alice2 lists alice as an alias, then her
 // followers (carol on one, bob on two) follow alice2, and alice's actor
 // and account show the move; a second move within the cooldown is refused.
+// Cancelling the move lets alice post again and clears the move on two,
+// while her followers stay with alice2 and the cooldown still applies.
 func TestTwoServersMove(t *testing.T) {
 	one := startOn(t, "127.0.0.1", db.SQLite)
 	two := startOn(t, "127.0.0.2", db.Postgres)
@@ -52,6 +54,10 @@ func TestTwoServersMove(t *testing.T) {
 	aliceOnTwo := lookup(two, "alice@"+hostOne, bob.token)
 	two.mustAPI(t, "POST", "/api/v1/accounts/"+aliceOnTwo+"/follow", bob.token, nil, nil)
 	outWait(t, "bob following alice", func() bool { return rel(two, bob, aliceOnTwo)["following"] == true })
+	// alice follows bob: two stays a server that knows her after the move.
+	bobOnOne := lookup(one, "bob@"+hostTwo, alice.token)
+	one.mustAPI(t, "POST", "/api/v1/accounts/"+bobOnOne+"/follow", alice.token, nil, nil)
+	outWait(t, "alice following bob", func() bool { return rel(one, alice, bobOnOne)["following"] == true })
 
 	move := url.Values{"password": {"correct horse battery"}, "moved_to_uri": {two.actorURI("alice2")}}
 	// alice2 does not list alice yet: refused, nothing changes.
@@ -110,6 +116,40 @@ func TestTwoServersMove(t *testing.T) {
 	// Moving again within the cooldown is refused.
 	if code, msg := one.apiError(t, "POST", "/api/v1/accounts/move", alice.token, move); code != 422 || !strings.Contains(msg, "moved on") {
 		t.Errorf("second move: %d %q, want 422 (cooldown)", code, msg)
+	}
+
+	// A moved account cannot post; once the move is cancelled it can, its
+	// actor has no movedTo, two clears the moved mark (the Update reaches
+	// two through bob, whom alice follows), and the followers who moved
+	// stay with alice2.
+	if code, _ := one.apiError(t, "POST", "/api/v1/statuses", alice.token, url.Values{"status": {"still here"}}); code != 403 {
+		t.Errorf("a moved account posted: %d, want 403", code)
+	}
+	var cancelled jsonMap
+	one.mustAPI(t, "POST", "/api/agora/v1/accounts/move/cancel", alice.token, nil, &cancelled)
+	if cancelled["moved"] != nil || cancelled["username"] != "alice" {
+		t.Errorf("after the cancel: %v", cancelled)
+	}
+	one.post(t, alice, "back again")
+	if got, ok := one.getJSON(t, "/users/alice")["movedTo"]; ok {
+		t.Errorf("alice's actor after the cancel: movedTo = %v", got)
+	}
+	outWait(t, "alice no longer moved on two", func() bool {
+		ra, err := two.App.Store.RemoteAccountByURI(t.Context(), one.actorURI("alice"))
+		return err == nil && ra.Account.MovedToAccountID == 0
+	})
+	if r := rel(two, bob, alice2.ID.String()); r["following"] != true {
+		t.Errorf("bob no longer follows alice2 after the cancel: %v", r)
+	}
+	if r := rel(one, carol, alice.ID.String()); r["following"] != false {
+		t.Errorf("carol follows alice again after the cancel: %v", r)
+	}
+	if code, msg := one.apiError(t, "POST", "/api/agora/v1/accounts/move/cancel", alice.token, nil); code != 422 || !strings.Contains(msg, "not moved") {
+		t.Errorf("cancel of no move: %d %q, want 422", code, msg)
+	}
+	// The cooldown still runs from the move.
+	if code, msg := one.apiError(t, "POST", "/api/v1/accounts/move", alice.token, move); code != 422 || !strings.Contains(msg, "moved on") {
+		t.Errorf("move after the cancel: %d %q, want 422 (cooldown)", code, msg)
 	}
 }
 

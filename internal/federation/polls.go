@@ -3,11 +3,14 @@ package federation
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/riverqueue/river"
 
+	"github.com/agora-social/agora/internal/activitypub"
 	"github.com/agora-social/agora/internal/domain"
 )
 
@@ -51,4 +54,56 @@ func (w *pollTallyWorker) Work(ctx context.Context, job *river.Job[PollTallyArgs
 	}
 	_, err = w.h.Jobs.Client().Insert(ctx, PublishArgs{Outgoing: o, At: w.h.Now().UnixMilli()}, nil)
 	return err
+}
+
+// pollTallies applies the tallies of a remote poll from an Update of its
+// Question (update checked its origin and author): the count of each
+// option (replies.totalItems, in the order remotePoll kept the options),
+// votersCount when given, and the end (closed, else endTime). They replace
+// what was counted here; the status's edit history is not touched.
+func (p *Processor) pollTallies(ctx context.Context, st *domain.Status, obj *activitypub.Incoming, body []byte) error {
+	opts := obj.OneOf
+	if len(obj.AnyOf) > 0 {
+		opts = obj.AnyOf
+	}
+	var votes []int64
+	for _, o := range opts {
+		// The same options as remotePoll stores: named ones, at most
+		// maxRemotePollOpts.
+		if truncate(PlainText(o.Name), 200) == "" || len(votes) >= maxRemotePollOpts {
+			continue
+		}
+		votes = append(votes, max(o.Replies.TotalItems, 0))
+	}
+	if len(votes) == 0 {
+		return drop("Update of Question %s without options", obj.ID)
+	}
+	var extra struct {
+		VotersCount *int64 `json:"votersCount"`
+	}
+	_ = json.Unmarshal(body, &extra) // malformed: no voters count
+	if extra.VotersCount != nil && *extra.VotersCount < 0 {
+		extra.VotersCount = nil
+	}
+	end := activitypub.ParseTime(questionClosed(obj))
+	if end.IsZero() {
+		end = activitypub.ParseTime(obj.EndTime)
+	}
+	err := p.r.h.Store.SetRemotePollTallies(ctx, st.ID, votes, extra.VotersCount, end)
+	switch domain.KindOf(err) {
+	case domain.KindNotFound:
+		return drop("Update of Question %s, a status without a poll here", obj.ID)
+	case domain.KindInvalid:
+		return drop("Update of Question %s: %v", obj.ID, err)
+	}
+	return err
+}
+
+// questionClosed is a Question's closed time ("" when absent, or when it
+// is a boolean: Mastodon sends a time).
+func questionClosed(obj *activitypub.Incoming) string {
+	if len(obj.Closed) > 0 && obj.Closed[0] == '"' {
+		return strings.Trim(string(obj.Closed), `"`)
+	}
+	return ""
 }

@@ -37,7 +37,8 @@ func (s *server) questionUpdates(t *testing.T, actor string) []jsonMap {
 
 // TestTwoServersPollTallies: votes on alice's poll (local ones and bob's
 // from two) send two one delayed Update of the Question with the new
-// counts, merged while one is waiting; the poll's end sends the final one.
+// counts, merged while one is waiting, which two applies (no edit); the
+// poll's end sends the final one, which closes the poll on two.
 func TestTwoServersPollTallies(t *testing.T) {
 	one := startOn(t, "127.0.0.1", db.SQLite)
 	two := startOn(t, "127.0.0.2", db.Postgres)
@@ -98,6 +99,19 @@ func TestTwoServersPollTallies(t *testing.T) {
 	if n := len(two.questionUpdates(t, aliceURI)); n > 2 {
 		t.Errorf("%d Updates for three votes, want at most 2", n)
 	}
+	// two applies the tallies: carol's and dave's votes on one show there,
+	// with bob's, and the tallies made no edit.
+	outWait(t, "the tallies applied on two", func() bool {
+		st, ok := two.statusByURI(t, bob, poll["uri"].(string))
+		if !ok {
+			return false
+		}
+		votes, voters, _ := pollCounts(t, st)
+		return len(votes) == 2 && votes[0] == 1 && votes[1] == 2 && voters == 3
+	})
+	if st, _ := two.statusByURI(t, bob, poll["uri"].(string)); st["edited_at"] != nil {
+		t.Errorf("the tally Update made an edit on two: edited_at = %v", st["edited_at"])
+	}
 
 	// The poll ends: the final tallies are sent, with "closed".
 	ctx := context.Background()
@@ -110,5 +124,13 @@ func TestTwoServersPollTallies(t *testing.T) {
 	outWait(t, "the closing Update on two", func() bool {
 		qs := two.questionUpdates(t, aliceURI)
 		return len(qs) > 0 && qs[len(qs)-1]["closed"] != nil
+	})
+	outWait(t, "the poll closed on two", func() bool {
+		st, ok := two.statusByURI(t, bob, poll["uri"].(string))
+		if !ok {
+			return false
+		}
+		_, _, expired := pollCounts(t, st)
+		return expired
 	})
 }

@@ -40,10 +40,15 @@ func (p *Processor) Process(ctx context.Context, a *store.InboxActivity) error {
 	if err == nil && doc.Actor.ID != a.ActorURI {
 		err = drop("actor %q is not the signer %q", doc.Actor.ID, a.ActorURI)
 	}
+	done := false
 	if err == nil {
+		// An actor its server had deleted may come back (reinstate.go).
+		done, err = p.reinstate(ctx, doc)
+	}
+	if err == nil && !done {
 		err = p.suspended(ctx, a.ActorURI)
 	}
-	if err == nil {
+	if err == nil && !done {
 		err = p.apply(ctx, a, doc)
 	}
 	if err != nil && permanent(err) {
@@ -116,31 +121,39 @@ func (p *Processor) apply(ctx context.Context, a *store.InboxActivity, doc *acti
 // actor's own host (the signed activity vouches for it), else fetched from
 // its origin, whose answer must carry the same id.
 func (p *Processor) object(ctx context.Context, doc *activitypub.Incoming) (*activitypub.Incoming, error) {
+	obj, _, err := p.objectBody(ctx, doc)
+	return obj, err
+}
+
+// objectBody is object with the object's JSON, for the properties that
+// activitypub.Incoming does not read (a Question's votersCount).
+func (p *Processor) objectBody(ctx context.Context, doc *activitypub.Incoming) (*activitypub.Incoming, []byte, error) {
 	ref := doc.Object
 	if hostOf(ref.ID) == "" {
-		return nil, drop("object without an http(s) id")
+		return nil, nil, drop("object without an http(s) id")
 	}
 	if ref.Object != nil && hostOf(ref.ID) == hostOf(doc.Actor.ID) {
-		return activitypub.Parse(ref.Object)
+		obj, err := activitypub.Parse(ref.Object)
+		return obj, ref.Object, err
 	}
 	if p.r.isLocal(ref.ID) {
-		return nil, drop("object %s is local: not fetched", ref.ID)
+		return nil, nil, drop("object %s is local: not fetched", ref.ID)
 	}
 	if err := p.r.fetchable(ctx, ref.ID); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	body, err := p.r.h.SignedGet(ctx, ref.ID, maxObjectDocument)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	obj, err := activitypub.Parse(body)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if obj.ID != ref.ID {
-		return nil, drop("object fetched from %s has id %q", ref.ID, obj.ID)
+		return nil, nil, drop("object fetched from %s has id %q", ref.ID, obj.ID)
 	}
-	return obj, nil
+	return obj, body, nil
 }
 
 // create stores a received note. The note must be the actor's, and is
@@ -231,7 +244,7 @@ func (p *Processor) update(ctx context.Context, doc *activitypub.Incoming) error
 	if prev.AccountID != actor.ID {
 		return drop("Update of %s by %s, who is not its author", doc.Object.ID, doc.Actor.ID)
 	}
-	obj, err := p.object(ctx, doc)
+	obj, body, err := p.objectBody(ctx, doc)
 	if err != nil {
 		return err
 	}
@@ -241,17 +254,30 @@ func (p *Processor) update(ctx context.Context, doc *activitypub.Incoming) error
 	if author, err := noteAuthor(obj); err != nil || author != doc.Actor.ID {
 		return drop("Update of a note attributed to someone else")
 	}
-	// Without "updated" it is not an edit (Mastodon sends those for the
-	// tallies of polls, which agora does not keep).
-	edited := activitypub.ParseTime(obj.Updated)
-	if edited.IsZero() {
-		return drop("Update of %s without updated", obj.ID)
-	}
-	in, err := p.r.remoteStatus(ctx, obj, actor, 0)
-	if err != nil {
+	// canQuote and quotes change without an edit (quotes.go).
+	if err := p.r.keepQuote(ctx, obj, actor, prev); err != nil {
 		return err
 	}
-	return p.r.statuses.EditRemote(ctx, prev, *in, edited)
+	// Without "updated" it is not an edit: Mastodon sends those for the
+	// tallies of polls, applied without a new version (polls.go). An edit
+	// comes first: a changed poll starts its tallies again.
+	edited := activitypub.ParseTime(obj.Updated)
+	if edited.IsZero() && obj.Type != "Question" {
+		return drop("Update of %s without updated", obj.ID)
+	}
+	if !edited.IsZero() {
+		in, err := p.r.remoteStatus(ctx, obj, actor, 0)
+		if err != nil {
+			return err
+		}
+		if err := p.r.statuses.EditRemote(ctx, prev, *in, edited); err != nil {
+			return err
+		}
+	}
+	if obj.Type == "Question" {
+		return p.pollTallies(ctx, prev, obj, body)
+	}
+	return nil
 }
 
 // delete removes the actor's note or boost, or, when the object is the
@@ -276,7 +302,8 @@ func (p *Processor) delete(ctx context.Context, doc *activitypub.Incoming) error
 	}
 	st, err := p.r.h.Store.StatusByURI(ctx, id)
 	if domain.KindOf(err) == domain.KindNotFound {
-		return nil // not stored here
+		// A revoked quote authorization (quotes_answer.go); else not stored here.
+		return p.deleteQuoteAuthorization(ctx, doc)
 	}
 	if err != nil {
 		return err

@@ -92,7 +92,14 @@ func (r *resolver) storeNote(ctx context.Context, doc *activitypub.Incoming, dep
 	if err != nil {
 		return nil, err
 	}
-	return r.h.Store.Status(ctx, id)
+	st, err := r.h.Store.Status(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.keepQuote(ctx, doc, author, st); err != nil { // quotes.go
+		return nil, err
+	}
+	return st, nil
 }
 
 // remoteStatus converts a note: sanitized content (an Article as a link
@@ -195,6 +202,7 @@ func (r *resolver) remoteStatus(ctx context.Context, doc *activitypub.Incoming, 
 		in.Poll = remotePoll(doc, r.h.Now())
 	}
 	in.InteractionPolicy = remotePolicy(doc.Policy(), author, in.Visibility)
+	in.QuotePolicy = remoteQuotePolicy(doc, author).String() // quotes.go
 	if parent := doc.InReplyTo.ID; parent != "" {
 		st, err := r.status(ctx, parent, depth+1)
 		if err != nil {

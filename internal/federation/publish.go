@@ -261,6 +261,8 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 			return nil, err
 		}
 		return []any{activitypub.NewDeleteQuoteAuthorization(actorURI, target.URI, h.statusURI(ctx, quoted)+"/quotes/"+o.RowID.String())}, nil
+	case "QuoteRequest/":
+		return one(h.renderQuoteRequest(ctx, actor, target, o.StatusID)) // quotes.go
 	case "Accept/QuoteRequest", "Reject/QuoteRequest":
 		auth := ""
 		if o.Type == "Accept" {

@@ -2,8 +2,11 @@ package federation
 
 import (
 	"context"
+	"encoding/json"
 	"html"
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/agora-social/agora/internal/activitypub"
 	"github.com/agora-social/agora/internal/domain"
@@ -13,13 +16,18 @@ import (
 
 // Quote posts over federation (FEP-044f), outgoing side: a local quote's
 // note names the quoted post (quote, and the older quoteUri and
-// _misskey_quote) with the quoted author's QuoteAuthorization, served at
-// QUOTED/quotes/QUOTING while the quote stays accepted; every note
-// carries its canQuote policy. Incoming side: a QuoteRequest of a local
-// post is answered per its policy (quoteRequest).
+// _misskey_quote) with the quoted author's QuoteAuthorization: for a
+// local post, served at QUOTED/quotes/QUOTING while the quote stays
+// accepted; for a remote post, the one its server issued in its Accept
+// (quotes_answer.go). A quote of a remote post asks with a QuoteRequest
+// and is named while pending too, so that the quoted server can check the
+// request. Every note carries its canQuote policy. Incoming side: a
+// QuoteRequest of a local post is answered per its policy (quoteRequest);
+// a remote note's canQuote is kept and its quote of a local post recorded
+// (keepQuote).
 
 // quotesOf loads the quotes statuses ids make and the statuses their
-// accepted ones quote.
+// accepted and pending ones quote.
 func (h *Handler) quotesOf(ctx context.Context, ids []domain.ID) (map[domain.ID]*store.Quote, map[domain.ID]*domain.Status, error) {
 	quotes, err := h.Store.QuotesOf(ctx, ids)
 	if err != nil {
@@ -27,7 +35,7 @@ func (h *Handler) quotesOf(ctx context.Context, ids []domain.ID) (map[domain.ID]
 	}
 	var quotedIDs []domain.ID
 	for _, q := range quotes {
-		if q.State == store.QuoteAccepted {
+		if q.State == store.QuoteAccepted || q.State == store.QuotePending {
 			quotedIDs = append(quotedIDs, q.QuotedStatusID)
 		}
 	}
@@ -53,14 +61,15 @@ func quotePolicyValues(st *domain.Status) []string {
 }
 
 // addQuote adds to a local status's note the post it quotes, when the
-// quote is accepted and the quoted post still exists, with the inline
-// "RE:" link servers without quotes show (as Mastodon's).
+// quote is accepted (or, for a remote post, pending its answer) and the
+// quoted post still exists, with the inline "RE:" link servers without
+// quotes show (as Mastodon's), and the authorization once there is one.
 func (h *Handler) addQuote(ctx context.Context, pn *activitypub.PolicyNote, st *domain.Status, q *store.Quote, quoted map[domain.ID]*domain.Status) {
-	if q == nil || q.State != store.QuoteAccepted {
+	if q == nil {
 		return
 	}
 	qs := quoted[q.QuotedStatusID]
-	if qs == nil {
+	if qs == nil || !(q.State == store.QuoteAccepted || (q.State == store.QuotePending && !qs.Local)) {
 		return
 	}
 	uri := h.statusURI(ctx, qs)
@@ -68,8 +77,12 @@ func (h *Handler) addQuote(ctx context.Context, pn *activitypub.PolicyNote, st *
 		return
 	}
 	pn.Quote, pn.QuoteURI, pn.MisskeyQuote = uri, uri, uri
-	if qs.Local {
+	switch {
+	case q.State != store.QuoteAccepted:
+	case qs.Local:
 		pn.QuoteAuthorization = uri + "/quotes/" + st.ID.String()
+	default:
+		pn.QuoteAuthorization = q.AuthorizationURI
 	}
 	link := qs.URL
 	if link == "" {
@@ -158,4 +171,116 @@ func (p *Processor) quoteRequest(ctx context.Context, doc *activitypub.Incoming)
 	accept := statuses.Visible(quoted, actor.ID, rel) &&
 		statuses.QuoteDecision(quoted, actor.ID, rel.Following[quoted.AccountID], rel.Blocked[quoted.AccountID]) == "automatic"
 	return p.r.h.Store.AnswerRemoteQuote(ctx, quoting, quoted, doc.ID, accept)
+}
+
+// quoteRequestSuffix makes the id of a local quote's QuoteRequest from its
+// note's: answers name it, and it leads back to the quote.
+const quoteRequestSuffix = "#quote-request"
+
+// quoteRequestContext is the @context of a QuoteRequest: the embedded
+// note's terms and the activity's.
+func quoteRequestContext() []any {
+	return append(activitypub.PolicyNoteContext(), map[string]string{"QuoteRequest": "https://w3id.org/fep/044f#QuoteRequest"})
+}
+
+// quoteRequestActivity is FEP-044f's QuoteRequest: actor asks the author
+// of object (the quoted post) to let instrument (the quote, embedded)
+// quote it.
+type quoteRequestActivity struct {
+	Context    any      `json:"@context"`
+	ID         string   `json:"id"`
+	Type       string   `json:"type"`
+	Actor      string   `json:"actor"`
+	To         []string `json:"to"`
+	Object     string   `json:"object"`
+	Instrument any      `json:"instrument"`
+}
+
+// renderQuoteRequest renders the QuoteRequest of actor's quote quoting,
+// addressed to target (the quoted author). ErrNotFound when the quote or
+// the quoted post is gone.
+func (h *Handler) renderQuoteRequest(ctx context.Context, actor, target *domain.Account, quoting domain.ID) (any, error) {
+	st, err := h.Store.Status(ctx, quoting)
+	if err != nil {
+		return nil, err
+	}
+	quotes, err := h.Store.QuotesOf(ctx, []domain.ID{quoting})
+	if err != nil {
+		return nil, err
+	}
+	q := quotes[quoting]
+	if q == nil || q.QuotedAccountID != target.ID {
+		return nil, domain.NotFound()
+	}
+	quoted, err := h.Store.Status(ctx, q.QuotedStatusID)
+	if err != nil {
+		return nil, err
+	}
+	note, err := h.statusPolicyNote(ctx, actor, st)
+	if err != nil {
+		return nil, err
+	}
+	return &quoteRequestActivity{Context: quoteRequestContext(), ID: h.statusURI(ctx, st) + quoteRequestSuffix, Type: "QuoteRequest",
+		Actor: h.actorURI(actor), To: []string{target.URI}, Object: h.statusURI(ctx, quoted), Instrument: note}, nil
+}
+
+// remoteQuotePolicy reads a note's canQuote as Mastodon does: Public, the
+// author's followers and following collections; the author itself is
+// left out (one may always quote oneself); any other actor makes the
+// policy one agora cannot evaluate. No canQuote lets nobody quote.
+func remoteQuotePolicy(doc *activitypub.Incoming, author *domain.Account) statuses.RemoteQuotePolicy {
+	var p statuses.RemoteQuotePolicy
+	var raw struct {
+		CanQuote *activitypub.IncomingRule `json:"canQuote"`
+	}
+	if len(doc.RawPolicy) == 0 || doc.RawPolicy[0] != '{' || json.Unmarshal(doc.RawPolicy, &raw) != nil || raw.CanQuote == nil {
+		return p
+	}
+	values := func(uris []string) []string {
+		var out []string
+		add := func(v string) {
+			if !slices.Contains(out, v) {
+				out = append(out, v)
+			}
+		}
+		for _, u := range uris {
+			switch {
+			case isPublic(u):
+				add(statuses.QuoteByPublic)
+			case author.FollowersURL != "" && u == author.FollowersURL:
+				add(statuses.QuoteByFollowers)
+			case u == strings.TrimSuffix(author.URI, "/")+"/following":
+				add(statuses.QuoteByFollowing)
+			case u == author.URI:
+			default:
+				add(statuses.QuoteByUnsupported)
+			}
+		}
+		return out
+	}
+	p.Automatic, p.Manual = values(raw.CanQuote.Automatic()), values(raw.CanQuote.Manual())
+	return p
+}
+
+// keepQuote records what a stored remote note of author says about
+// quotes: its canQuote (who may quote it from here), and its quote of a
+// local post, pending until this server answers its QuoteRequest. Only
+// that answer makes such a quote accepted, so a quoteAuthorization the
+// note claims counts only when this server issued it and still holds it.
+func (r *resolver) keepQuote(ctx context.Context, doc *activitypub.Incoming, author *domain.Account, st *domain.Status) error {
+	if p := remoteQuotePolicy(doc, author).String(); p != st.QuotePolicy {
+		if err := r.h.Store.SetQuotePolicy(ctx, st.ID, p); err != nil {
+			return err
+		}
+		st.QuotePolicy = p
+	}
+	uri := doc.QuotedURI()
+	if uri == "" || !r.isLocal(uri) {
+		return nil
+	}
+	quoted, ok := (&Processor{r: r}).localStatus(ctx, uri)
+	if !ok || !statuses.Quotable(quoted) {
+		return nil
+	}
+	return r.h.Store.RecordRemoteQuote(ctx, st, quoted)
 }

@@ -44,7 +44,8 @@ func (s *server) received(t *testing.T, actor, typ string) int {
 // TestTwoServersSuspension suspends alice on one, who is followed by bob
 // and follows carol on two: two receives one Delete of her actor (its
 // shared inbox, deduplicated) and drops what she left; lifting the
-// suspension sends an Update of her actor.
+// suspension sends an Update of her actor, and two reinstates her (not a
+// suspension two decided itself).
 func TestTwoServersSuspension(t *testing.T) {
 	one := startOn(t, "127.0.0.1", db.SQLite)
 	two := startOn(t, "127.0.0.2", db.Postgres)
@@ -83,5 +84,34 @@ func TestTwoServersSuspension(t *testing.T) {
 	outWait(t, "the Update of alice on two", func() bool { return two.received(t, aliceURI, "Update") >= 1 })
 	if code, _, _ := one.get(t, "/users/alice", "application/activity+json"); code != 200 {
 		t.Errorf("alice's actor after the reversal: %d", code)
+	}
+	// two reinstates alice (her actor fetched again from one); what it
+	// deleted stays deleted: bob's follow is not back.
+	outWait(t, "alice reinstated on two", func() bool {
+		a, err := two.App.Store.AccountByURI(context.Background(), aliceURI)
+		return err == nil && a.SuspendedAt == nil
+	})
+	if r := two.relationship(t, bob, aliceOnTwo); r["following"] != false {
+		t.Errorf("bob's follow of alice came back: %v", r)
+	}
+	if code := two.api(t, "GET", "/api/v1/accounts/"+aliceOnTwo, bob.token, nil, nil); code != 200 {
+		t.Errorf("alice's account on two after the reinstatement: %d", code)
+	}
+
+	// A suspension decided on two is not lifted by one: two's admin
+	// suspends alice, one suspends and reinstates her again.
+	boss2 := two.newAdminToken(t, "boss2")
+	two.mustAPI(t, "POST", "/api/v1/admin/accounts/"+aliceOnTwo+"/action", boss2.token, url.Values{"type": {"suspend"}, "text": {"spam here"}}, nil)
+	one.mustAPI(t, "POST", "/api/v1/admin/accounts/"+alice.ID.String()+"/action", admin.token, url.Values{"type": {"suspend"}, "text": {"spam"}}, nil)
+	outWait(t, "the second Delete of alice on two", func() bool { return two.received(t, aliceURI, "Delete") >= 2 })
+	one.mustAPI(t, "POST", "/api/v1/admin/accounts/"+alice.ID.String()+"/unsuspend", admin.token, nil, nil)
+	outWait(t, "the second Update of alice processed on two", func() bool {
+		var n int
+		err := two.App.DB.R.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM inbox_activities
+			WHERE actor_uri = $1 AND type = 'Update' AND processed_at IS NOT NULL`, aliceURI).Scan(&n)
+		return err == nil && n >= 2
+	})
+	if a, err := two.App.Store.AccountByURI(context.Background(), aliceURI); err != nil || a.SuspendedAt == nil {
+		t.Errorf("alice's suspension decided on two was lifted by one: %v %v", a, err)
 	}
 }

@@ -30,6 +30,9 @@ type RemoteStatus struct {
 	// InteractionPolicy is the note's interactionPolicy mapped to the
 	// API's values (actor URIs kept as they are); nil when it has none.
 	InteractionPolicy *store.InteractionPolicy
+	// QuotePolicy is the note's canQuote as stored in statuses.quote_policy
+	// (federation/quotes.go); empty when nobody but the author may quote.
+	QuotePolicy string
 }
 
 // rules applies to a remote status what applies to a local one: a reply
@@ -43,7 +46,7 @@ func (s *Service) remoteRules(ctx context.Context, in *RemoteStatus) (*domain.St
 	st := &domain.Status{
 		AccountID: in.Author.ID, URI: in.URI, URL: in.URL, Local: false,
 		Content: in.Content, SpoilerText: in.SpoilerText, Sensitive: in.Sensitive || in.SpoilerText != "",
-		Visibility: in.Visibility, Language: in.Language,
+		Visibility: in.Visibility, Language: in.Language, QuotePolicy: in.QuotePolicy,
 	}
 	if len(in.Tags) > MaxTags {
 		in.Tags = in.Tags[:MaxTags]

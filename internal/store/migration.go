@@ -91,3 +91,24 @@ func (s *Store) RecordMove(ctx context.Context, account, target domain.ID, coold
 		return s.federate(ctx, tx, Outgoing{Type: "Move", ActorID: account, TargetID: target, Followers: true})
 	})
 }
+
+// CancelMove ends a local account's moved state (Mastodon's "cancel
+// redirect"): it may post again, and every server that knows it receives
+// the Update of its actor, now without movedTo, in the same transaction.
+// Followers who already followed the new account stay with it, and the
+// move row stays: the cooldown before another move still counts from it.
+func (s *Store) CancelMove(ctx context.Context, account domain.ID) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE accounts SET moved_to_account_id = NULL, updated_at = $2
+			WHERE id = $1 AND domain = '' AND moved_to_account_id IS NOT NULL`, int64(account), s.nowMs())
+		if err != nil {
+			return fmt.Errorf("cancel move: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return domain.Invalid("This account has not moved")
+		}
+		// Known, not only followers: most followers followed the new
+		// account, and their servers keep the movedTo until told.
+		return s.federate(ctx, tx, Outgoing{Type: "Update", Object: "Person", ActorID: account, Followers: true, Known: true})
+	})
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/agora-social/agora/internal/domain"
 )
@@ -45,19 +46,26 @@ func (s *Store) Vote(ctx context.Context, account, status domain.ID, choices []i
 				return fmt.Errorf("vote: %w", err)
 			}
 		}
-		if s.Federator == nil {
-			return nil
-		}
-		// A vote on a remote poll is sent to the poll's author only; a
-		// local poll's new tallies go to the servers that have the poll.
+		// A vote on a remote poll is sent to the poll's author only (and
+		// counted in the tallies its server sent); a local poll's new
+		// tallies go to the servers that have the poll.
 		var author int64
 		if err := tx.QueryRowContext(ctx, `SELECT account_id FROM statuses WHERE id = $1`, int64(status)).Scan(&author); err != nil {
 			return notFound(err, "load poll status")
 		}
-		if remote, err := isRemote(ctx, tx, domain.ID(author)); err != nil || !remote {
-			if err != nil {
+		remote, err := isRemote(ctx, tx, domain.ID(author))
+		if err != nil {
+			return err
+		}
+		if remote {
+			if err := countRemoteVote(ctx, tx, status, choices); err != nil {
 				return err
 			}
+		}
+		if s.Federator == nil {
+			return nil
+		}
+		if !remote {
 			return s.federatePollTally(ctx, tx, status)
 		}
 		return s.federate(ctx, tx, Outgoing{Type: "Create", Object: "Vote", ActorID: account, StatusID: status, RowID: first,
@@ -117,4 +125,115 @@ func (s *Store) NotifyExpiredPolls(ctx context.Context) (int, error) {
 		return nil
 	})
 	return closed, err
+}
+
+// SetRemotePollTallies stores a remote poll's tallies as its server sent
+// them (an Update of its Question, which Mastodon sends as votes come and
+// when the poll closes): a count per option (refused unless there are as
+// many as options), the voters count (nil when the server gave none) and
+// the end (kept when zero). It is not an edit: no version is recorded.
+func (s *Store) SetRemotePollTallies(ctx context.Context, status domain.ID, votes []int64, voters *int64, expiresAt time.Time) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		var opts string
+		err := tx.QueryRowContext(ctx, `SELECT p.options FROM polls p JOIN statuses s ON s.id = p.status_id
+			WHERE p.status_id = $1 AND s.local = FALSE`, int64(status)).Scan(&opts)
+		if err != nil {
+			return notFound(err, "load remote poll")
+		}
+		if n := len(parseJSONStrings(opts)); n != len(votes) {
+			return domain.Invalid("the poll has %d options, the tallies %d", n, len(votes))
+		}
+		var v any
+		if voters != nil {
+			v = *voters
+		}
+		exp := any(nil)
+		if !expiresAt.IsZero() {
+			exp = ms(expiresAt)
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE polls SET remote_votes = $2, remote_voters = $3, expires_at = COALESCE($4, expires_at)
+			WHERE status_id = $1`, int64(status), jsonText(votes), v, exp)
+		if err != nil {
+			return fmt.Errorf("set remote poll tallies: %w", err)
+		}
+		return nil
+	})
+}
+
+// countRemoteVote adds a local vote to a remote poll's stored tallies, so
+// that the voter sees it counted before the poll's server sends its next
+// Update (which counts it too, and replaces these).
+func countRemoteVote(ctx context.Context, tx *sql.Tx, status domain.ID, choices []int) error {
+	var raw string
+	var voters sql.NullInt64
+	err := tx.QueryRowContext(ctx, `SELECT remote_votes, remote_voters FROM polls WHERE status_id = $1`, int64(status)).Scan(&raw, &voters)
+	if err != nil {
+		return notFound(err, "load remote poll tallies")
+	}
+	if raw == "" {
+		return nil // no tallies received: the local votes are counted
+	}
+	var votes []int64
+	if err := json.Unmarshal([]byte(raw), &votes); err != nil {
+		return nil // unreadable: replaced by the next Update
+	}
+	for _, c := range choices {
+		if c >= 0 && c < len(votes) {
+			votes[c]++
+		}
+	}
+	var v any
+	if voters.Valid {
+		v = voters.Int64 + 1
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE polls SET remote_votes = $2, remote_voters = $3 WHERE status_id = $1`, int64(status), jsonText(votes), v)
+	if err != nil {
+		return fmt.Errorf("count vote in remote tallies: %w", err)
+	}
+	return nil
+}
+
+// applyRemoteTallies replaces, in polls loaded by Polls, the counts of
+// remote polls whose server sent tallies: theirs include every server's
+// votes, local ones among them. Without a voters count, a single-choice
+// poll's voters are its votes (a multiple-choice one keeps the local
+// count). Polls calls it after counting the local votes.
+func (s *Store) applyRemoteTallies(ctx context.Context, polls map[domain.ID]*Poll) error {
+	if len(polls) == 0 {
+		return nil
+	}
+	ids := make([]domain.ID, 0, len(polls))
+	for id := range polls {
+		ids = append(ids, id)
+	}
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT status_id, remote_votes, remote_voters FROM polls
+		WHERE status_id IN (`+placeholders(1, len(ids))+`) AND remote_votes <> ''`, idArgs(ids)...)
+	if err != nil {
+		return fmt.Errorf("load remote tallies: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid int64
+		var raw string
+		var voters sql.NullInt64
+		if err := rows.Scan(&sid, &raw, &voters); err != nil {
+			return err
+		}
+		p := polls[domain.ID(sid)]
+		var votes []int64
+		if p == nil || json.Unmarshal([]byte(raw), &votes) != nil || len(votes) != len(p.Options) {
+			continue
+		}
+		p.Votes = votes
+		switch {
+		case voters.Valid:
+			p.VotersCount = voters.Int64
+		case !p.Multiple:
+			p.VotersCount = 0
+			for _, n := range votes {
+				p.VotersCount += n
+			}
+		}
+	}
+	return rows.Err()
 }

@@ -27,6 +27,9 @@ type Quote struct {
 	QuotedAccountID domain.ID
 	State           string
 	CreatedAt       time.Time
+	// AuthorizationURI is the QuoteAuthorization the quoted post's server
+	// issued, for a local quote of a remote post ("" until accepted).
+	AuthorizationURI string
 }
 
 // insertQuote records st's quote in the caller's transaction and counts
@@ -39,9 +42,39 @@ func (s *Store) insertQuote(ctx context.Context, q db.Querier, qt *Quote) error 
 		return fmt.Errorf("insert quote: %w", err)
 	}
 	if qt.State == QuoteAccepted {
-		return countQuote(ctx, q, qt.QuotedStatusID, 1)
+		if err := countQuote(ctx, q, qt.QuotedStatusID, 1); err != nil {
+			return err
+		}
 	}
-	return nil
+	tx, ok := q.(*sql.Tx)
+	if !ok {
+		return nil
+	}
+	return s.requestRemoteQuote(ctx, tx, qt.StatusID)
+}
+
+// requestRemoteQuote sends the QuoteRequest of a local quote of a remote
+// post (FEP-044f) to the quoted author, in tx: even when their policy
+// accepted it at once, their server issues the QuoteAuthorization. A
+// post held for review asks once it is released (ReleaseHeld calls this).
+func (s *Store) requestRemoteQuote(ctx context.Context, tx *sql.Tx, quoting domain.ID) error {
+	var author, quotedAuthor int64
+	var vis, quotedDomain string
+	var local bool
+	err := tx.QueryRowContext(ctx, `SELECT s.account_id, s.visibility, s.local, q.quoted_account_id, a.domain
+		FROM quotes q JOIN statuses s ON s.id = q.status_id JOIN accounts a ON a.id = q.quoted_account_id
+		WHERE q.status_id = $1`, int64(quoting)).Scan(&author, &vis, &local, &quotedAuthor, &quotedDomain)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("load quote to request: %w", err)
+	}
+	if !local || quotedDomain == "" || vis == HeldVisibility {
+		return nil
+	}
+	return s.federate(ctx, tx, Outgoing{Type: "QuoteRequest", ActorID: domain.ID(author), StatusID: quoting,
+		TargetID: domain.ID(quotedAuthor), To: []domain.ID{domain.ID(quotedAuthor)}})
 }
 
 func countQuote(ctx context.Context, q db.Querier, quoted domain.ID, delta int) error {
@@ -82,8 +115,8 @@ func (s *Store) QuotesOf(ctx context.Context, ids []domain.ID) (map[domain.ID]*Q
 	if len(ids) == 0 {
 		return out, nil
 	}
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT status_id, quoted_status_id, quoted_account_id, state, created_at FROM quotes
-		WHERE status_id IN (`+placeholders(1, len(ids))+`)`, idArgs(ids)...)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT status_id, quoted_status_id, quoted_account_id, state, created_at, authorization_uri
+		FROM quotes WHERE status_id IN (`+placeholders(1, len(ids))+`)`, idArgs(ids)...)
 	if err != nil {
 		return nil, fmt.Errorf("load quotes: %w", err)
 	}
@@ -91,7 +124,7 @@ func (s *Store) QuotesOf(ctx context.Context, ids []domain.ID) (map[domain.ID]*Q
 	for rows.Next() {
 		qt := &Quote{}
 		var created int64
-		if err := rows.Scan(&qt.StatusID, &qt.QuotedStatusID, &qt.QuotedAccountID, &qt.State, &created); err != nil {
+		if err := rows.Scan(&qt.StatusID, &qt.QuotedStatusID, &qt.QuotedAccountID, &qt.State, &created, &qt.AuthorizationURI); err != nil {
 			return nil, err
 		}
 		qt.CreatedAt = fromMs(created)
@@ -209,11 +242,7 @@ func (s *Store) AnswerRemoteQuote(ctx context.Context, quoting, quoted *domain.S
 				int64(quoting.ID), state, s.nowMs()); err != nil {
 				return fmt.Errorf("answer quote: %w", err)
 			}
-			delta := -1
-			if accept {
-				delta = 1
-			}
-			if err := countQuote(ctx, tx, quoted.ID, delta); err != nil {
+			if err := countTransition(ctx, tx, quoted.ID, prev, state); err != nil {
 				return err
 			}
 		}
@@ -230,4 +259,139 @@ func (s *Store) AnswerRemoteQuote(ctx context.Context, quoting, quoted *domain.S
 		return s.federate(ctx, tx, Outgoing{Type: typ, Object: "QuoteRequest", ActorID: quoted.AccountID, TargetID: quoting.AccountID,
 			StatusID: quoted.ID, RowID: quoting.ID, ActivityURI: requestURI, To: []domain.ID{quoting.AccountID}})
 	})
+}
+
+// countTransition counts or uncounts a quote on the quoted status when its
+// state enters or leaves accepted.
+func countTransition(ctx context.Context, q db.Querier, quoted domain.ID, from, to string) error {
+	switch {
+	case from != QuoteAccepted && to == QuoteAccepted:
+		return countQuote(ctx, q, quoted, 1)
+	case from == QuoteAccepted && to != QuoteAccepted:
+		return countQuote(ctx, q, quoted, -1)
+	}
+	return nil
+}
+
+// RecordRemoteQuote records that a remote post quotes a local one, as
+// pending unless a quote is already recorded: only the answer to its
+// QuoteRequest (AnswerRemoteQuote) makes it accepted, whatever
+// authorization the remote note claims.
+func (s *Store) RecordRemoteQuote(ctx context.Context, quoting, quoted *domain.Status) error {
+	now := s.nowMs()
+	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO quotes (status_id, quoted_status_id, quoted_account_id, state, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $5) ON CONFLICT (status_id) DO NOTHING`,
+		int64(quoting.ID), int64(quoted.ID), int64(quoted.AccountID), QuotePending, now)
+	if err != nil {
+		return fmt.Errorf("record remote quote: %w", err)
+	}
+	return nil
+}
+
+// quoteUpdate is the Update of a local quoting post whose quote changed,
+// so that the servers that have it show the quote (and its authorization)
+// or stop showing it: its usual audience and the quoted author.
+func quoteUpdate(ctx context.Context, q db.Querier, quoting, author, quotedAuthor domain.ID, vis domain.Visibility) (Outgoing, error) {
+	to, err := scanIDs(q.QueryContext(ctx, `SELECT account_id FROM mentions WHERE status_id = $1`, int64(quoting)))
+	if err != nil {
+		return Outgoing{}, fmt.Errorf("load mentions: %w", err)
+	}
+	return Outgoing{Type: "Update", ActorID: author, StatusID: quoting, Followers: vis != domain.Direct,
+		To: append(to, quotedAuthor)}, nil
+}
+
+// AnswerLocalQuote applies the quoted author's answer to the QuoteRequest
+// of a local quote of their post: accepted with the QuoteAuthorization the
+// caller verified, or rejected. The quote post's readers see it change and
+// its Update tells the servers that have it. A revoked quote stays
+// revoked. NotFound when quoting is no local quote of a post of
+// quotedAuthor.
+func (s *Store) AnswerLocalQuote(ctx context.Context, quoting, quotedAuthor domain.ID, accept bool, authorization string) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		var prev, prevAuth, vis string
+		var quoted, author int64
+		err := tx.QueryRowContext(ctx, `SELECT q.state, q.authorization_uri, q.quoted_status_id, s.account_id, s.visibility
+			FROM quotes q JOIN statuses s ON s.id = q.status_id
+			WHERE q.status_id = $1 AND q.quoted_account_id = $2 AND s.local`, int64(quoting), int64(quotedAuthor)).
+			Scan(&prev, &prevAuth, &quoted, &author, &vis)
+		if errors.Is(err, sql.ErrNoRows) {
+			return domain.NotFound()
+		}
+		if err != nil {
+			return fmt.Errorf("load quote: %w", err)
+		}
+		state := QuoteRejected
+		if accept {
+			state = QuoteAccepted
+		} else {
+			authorization = ""
+		}
+		if prev == QuoteRevoked || (prev == state && prevAuth == authorization) {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE quotes SET state = $2, authorization_uri = $3, updated_at = $4 WHERE status_id = $1`,
+			int64(quoting), state, authorization, s.nowMs()); err != nil {
+			return fmt.Errorf("answer quote: %w", err)
+		}
+		if err := countTransition(ctx, tx, domain.ID(quoted), prev, state); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, Event{Kind: EventStatusUpdate, ID: quoting, Account: domain.ID(author)}); err != nil {
+			return err
+		}
+		if !accept && prev != QuoteAccepted {
+			return nil // the note never carried the quote
+		}
+		o, err := quoteUpdate(ctx, tx, quoting, domain.ID(author), quotedAuthor, domain.Visibility(vis))
+		if err != nil {
+			return err
+		}
+		return s.federate(ctx, tx, o)
+	})
+}
+
+// quoteByAuthorizationQuery finds the local quote an authorization of a
+// remote author ($2) allowed, through the partial index quotes_authorization
+// (hence the redundant non-empty test). Every Delete of an unknown object
+// runs it.
+const quoteByAuthorizationQuery = `SELECT q.status_id, q.quoted_status_id, q.state, s.account_id, s.visibility
+	FROM quotes q JOIN statuses s ON s.id = q.status_id
+	WHERE q.authorization_uri = $1 AND q.authorization_uri <> '' AND q.quoted_account_id = $2 AND s.local`
+
+// RevokeQuoteAuthorization applies the Delete of a QuoteAuthorization by
+// actor (FEP-044f): the local quote it authorized is revoked, and its
+// Update tells the servers that have it. found is false when no local
+// quote of a post of actor holds that authorization.
+func (s *Store) RevokeQuoteAuthorization(ctx context.Context, uri string, actor domain.ID) (found bool, err error) {
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		var quoting, quoted, author int64
+		var state, vis string
+		err := tx.QueryRowContext(ctx, quoteByAuthorizationQuery, uri, int64(actor)).Scan(&quoting, &quoted, &state, &author, &vis)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("load quote: %w", err)
+		}
+		found = true
+		if state == QuoteRevoked {
+			return nil
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE quotes SET state = $2, updated_at = $3 WHERE status_id = $1`,
+			quoting, QuoteRevoked, s.nowMs()); err != nil {
+			return fmt.Errorf("revoke quote: %w", err)
+		}
+		if err := countTransition(ctx, tx, domain.ID(quoted), state, QuoteRevoked); err != nil {
+			return err
+		}
+		if err := s.emit(ctx, tx, Event{Kind: EventStatusUpdate, ID: domain.ID(quoting), Account: domain.ID(author)}); err != nil {
+			return err
+		}
+		o, err := quoteUpdate(ctx, tx, domain.ID(quoting), domain.ID(author), actor, domain.Visibility(vis))
+		if err != nil {
+			return err
+		}
+		return s.federate(ctx, tx, o)
+	})
+	return found, err
 }

@@ -132,7 +132,8 @@ func (s *Store) upsertRemoteAccount(ctx context.Context, r *RemoteAccount, aka, 
 // its actor was deleted: its statuses (with their boosts and feed entries),
 // favourites, follows both ways, pending requests and notifications; the
 // account row stays, suspended, so that its handle cannot be reused by a
-// forged actor.
+// forged actor. Its remote_suspended_at records that the suspension came
+// from the account's server.
 func (s *Store) DeleteRemoteAccountContent(ctx context.Context, account domain.ID) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		ids, err := scanIDs(tx.QueryContext(ctx, `SELECT id FROM statuses WHERE account_id = $1`, int64(account)))
@@ -197,7 +198,12 @@ func (s *Store) DeleteRemoteAccountContent(ctx context.Context, account domain.I
 			`DELETE FROM favourites WHERE account_id = $1`,
 			`DELETE FROM follow_requests WHERE account_id = $1 OR target_account_id = $1`,
 			`DELETE FROM notifications WHERE from_account_id = $1`,
-			`UPDATE accounts SET suspended_at = $2, statuses_count = 0 WHERE id = $1`,
+			// A suspension decided here stays as it was, without the
+			// remote mark: the remote server never lifts it (see
+			// ReinstateRemoteAccount). SET reads the row as it was.
+			`UPDATE accounts SET suspended_at = COALESCE(suspended_at, $2),
+				remote_suspended_at = CASE WHEN suspended_at IS NULL THEN $2 ELSE remote_suspended_at END,
+				statuses_count = 0 WHERE id = $1`,
 		} {
 			args := []any{int64(account)}
 			if strings.Contains(stmt, "$2") {
@@ -209,6 +215,35 @@ func (s *Store) DeleteRemoteAccountContent(ctx context.Context, account domain.I
 		}
 		return nil
 	})
+}
+
+// ReinstateRemoteAccount lifts the suspension of a remote account that its
+// own server had deleted (DeleteRemoteAccountContent), when the caller
+// fetched its actor again from that server: as Mastodon, a suspension
+// decided here is never lifted this way. It reports whether the account
+// was reinstated. What the deletion removed (statuses, follows) stays
+// removed.
+func (s *Store) ReinstateRemoteAccount(ctx context.Context, account domain.ID) (bool, error) {
+	res, err := s.DB.W.ExecContext(ctx, `UPDATE accounts SET suspended_at = NULL, remote_suspended_at = NULL, updated_at = $2
+		WHERE id = $1 AND domain <> '' AND remote_suspended_at IS NOT NULL AND suspended_at = remote_suspended_at`,
+		int64(account), s.nowMs())
+	if err != nil {
+		return false, fmt.Errorf("reinstate remote account: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+// RemotelySuspended reports whether a remote account is suspended only
+// because its own server deleted its actor (see ReinstateRemoteAccount).
+func (s *Store) RemotelySuspended(ctx context.Context, account domain.ID) (bool, error) {
+	var n int
+	err := s.DB.R.QueryRowContext(ctx, `SELECT COUNT(*) FROM accounts WHERE id = $1 AND domain <> ''
+		AND remote_suspended_at IS NOT NULL AND suspended_at = remote_suspended_at`, int64(account)).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("check remote suspension: %w", err)
+	}
+	return n > 0, nil
 }
 
 // MovedFollow is a local follow of an account that moved: the follower

@@ -232,8 +232,15 @@ func (s *Store) Polls(ctx context.Context, viewer domain.ID, statuses []domain.I
 		}
 	}
 	rows.Close()
-	if err := rows.Err(); err != nil || viewer == 0 {
-		return polls, own, err
+	if err := rows.Err(); err != nil {
+		return nil, nil, err
+	}
+	// Remote polls show the tallies their server sent (store/polls.go).
+	if err := s.applyRemoteTallies(ctx, polls); err != nil {
+		return nil, nil, err
+	}
+	if viewer == 0 {
+		return polls, own, nil
 	}
 	rows, err = s.DB.R.QueryContext(ctx, `SELECT status_id, choice FROM poll_votes WHERE account_id = $1 AND status_id IN (`+placeholders(2, len(statuses))+`)
 		ORDER BY status_id, choice`, append([]any{int64(viewer)}, args...)...)

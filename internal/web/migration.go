@@ -16,6 +16,7 @@ func (h *Handler) registerMigration(mux *http.ServeMux) {
 	mux.HandleFunc("POST /settings/migration/aliases", h.addAlias)
 	mux.HandleFunc("POST /settings/migration/aliases/remove", h.removeAlias)
 	mux.HandleFunc("POST /settings/migration/move", h.moveAccount)
+	mux.HandleFunc("POST /settings/migration/move/cancel", h.cancelMove)
 }
 
 // migrationData is the migration page.
@@ -120,6 +121,26 @@ func (h *Handler) moveAccount(w http.ResponseWriter, r *http.Request) {
 	h.done(q, "flash_mig_moved", nil)
 }
 
+// cancelMove is POST /settings/migration/move/cancel: confirm (a checkbox
+// the form requires) must be set. The account is no longer marked moved.
+func (h *Handler) cancelMove(w http.ResponseWriter, r *http.Request) {
+	q := h.form(w, r, true)
+	if q == nil {
+		return
+	}
+	if r.PostForm.Get("confirm") == "" {
+		q.v.Error = q.v.Tr("mig_err_cancel_confirm")
+		h.renderMigration(q, http.StatusUnprocessableEntity, &migrationData{})
+		return
+	}
+	if _, err := h.Accounts.CancelMove(r.Context(), q.acct); err != nil {
+		h.migrationError(q, err, &migrationData{})
+		return
+	}
+	q.v.Path = "/settings/migration"
+	h.done(q, "flash_mig_move_cancelled", nil)
+}
+
 // migrationError shows the page again with the reason in the reader's
 // language (the service's English message for anything unforeseen).
 func (h *Handler) migrationError(q *request, err error, d *migrationData) {
@@ -146,6 +167,8 @@ func (h *Handler) migrationError(q *request, err error, d *migrationData) {
 		q.v.Error = q.v.Tr("mig_err_too_many", store.MaxAliases)
 	case strings.Contains(msg, "suspended"), strings.Contains(msg, "has itself moved"):
 		q.v.Error = q.v.Tr("mig_err_target_unusable")
+	case strings.Contains(msg, "has not moved"):
+		q.v.Error = q.v.Tr("mig_err_not_moved")
 	default:
 		q.v.Error = msg
 	}

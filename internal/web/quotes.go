@@ -70,7 +70,12 @@ func (h *Handler) quoteBoxOf(ctx context.Context, q *request, st *domain.Status,
 	if err != nil {
 		return nil, err
 	}
-	b.CanQuote = statuses.QuoteDecision(st, q.acct.ID, rel.Following[st.AccountID], rel.Blocked[st.AccountID]) == "automatic"
+	// A remote author may still approve (manual) or judge a policy agora
+	// cannot read (unknown): the quote then waits for their answer.
+	switch statuses.QuoteDecision(st, q.acct.ID, rel.Following[st.AccountID], rel.Blocked[st.AccountID]) {
+	case "automatic", "manual", "unknown":
+		b.CanQuote = true
+	}
 	b.CanEdit = st.AccountID == q.acct.ID && statuses.Quotable(st)
 	quotes, err := h.Store.QuotesOf(ctx, []domain.ID{st.ID})
 	if err != nil {

@@ -11,6 +11,8 @@ import (
 func (a *API) registerMigration(mux *http.ServeMux) {
 	mux.HandleFunc("POST /api/v1/accounts/alias", a.endpoint(userOnly, "write:accounts", a.setAliases))
 	mux.HandleFunc("POST /api/v1/accounts/move", a.endpoint(userOnly, "write:accounts", a.moveAccount))
+	// agora's extension: neither Mastodon's API nor GoToSocial's has one.
+	mux.HandleFunc("POST /api/agora/v1/accounts/move/cancel", a.endpoint(userOnly, "write:accounts", a.cancelMove))
 }
 
 // setAliases is POST /api/v1/accounts/alias {also_known_as: [...]} (also
@@ -42,6 +44,18 @@ func (a *API) moveAccount(w http.ResponseWriter, r *http.Request, v *Viewer) err
 		return err
 	}
 	v.Account = moved
+	return a.renderSelf(w, r, v)
+}
+
+// cancelMove is POST /api/agora/v1/accounts/move/cancel: the account is
+// no longer marked moved (422 when it has not moved). It answers the
+// account with source, moved cleared.
+func (a *API) cancelMove(w http.ResponseWriter, r *http.Request, v *Viewer) error {
+	acct, err := a.Accounts.CancelMove(r.Context(), v.Account)
+	if err != nil {
+		return err
+	}
+	v.Account = acct
 	return a.renderSelf(w, r, v)
 }
 

@@ -273,11 +273,17 @@ func (r *statusRenderer) renderQuote(st *domain.Status, out *Status, depth int) 
 	out.QuotesCount = st.QuotesCount
 	out.QuoteApproval = QuoteApproval{Automatic: []string{}, Manual: []string{},
 		CurrentUser: statuses.QuoteDecision(st, viewer, r.b.Rel.Following[st.AccountID], r.b.Rel.Blocked[st.AccountID])}
-	if statuses.Quotable(st) && st.Local {
+	switch {
+	case !statuses.Quotable(st):
+	case st.Local:
 		switch p := statuses.QuotePolicyOf(st); p {
 		case domain.QuotePublic, domain.QuoteFollowers:
 			out.QuoteApproval.Automatic = []string{p}
 		}
+	default: // a remote post's canQuote, as received
+		rp := statuses.ParseRemoteQuotePolicy(st.QuotePolicy)
+		out.QuoteApproval.Automatic = append(out.QuoteApproval.Automatic, rp.Automatic...)
+		out.QuoteApproval.Manual = append(out.QuoteApproval.Manual, rp.Manual...)
 	}
 	q := r.b.Quotes[st.ID]
 	if q == nil {
