@@ -110,6 +110,38 @@ func TestApproveCLI(t *testing.T) {
 	if _, err := s.adminErr("approve", "--username", "nobody"); err == nil {
 		t.Errorf("approving an unknown user succeeded")
 	}
+	// The CLI approval takes the moderators' path: it is in the audit log,
+	// and the account counts as approved by a person, so the new-account
+	// limits (no links to other sites during the first day) do not apply.
+	post("/api/v1/statuses", userTok, url.Values{"status": {"The library opens at 9: https://library.example/hours"}})
+	s.admin(t, "create-user", "--username", "auditor", "--email", "auditor@example.org", "--password", "correct horse battery", "--role", "moderator")
+	modTok := s.admin(t, "token", "--username", "auditor", "--scopes", "read admin:read")
+	req, _ := http.NewRequest("GET", s.URL+"/api/agora/v1/admin/audit_log", nil)
+	req.Header.Set("Authorization", "Bearer "+modTok)
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var audit []struct {
+		Action, Detail string
+		AccountID      *string `json:"account_id"`
+	}
+	if err := json.NewDecoder(res.Body).Decode(&audit); err != nil || res.StatusCode != 200 {
+		t.Fatalf("audit log: %d %v", res.StatusCode, err)
+	}
+	res.Body.Close()
+	approvals := 0
+	for _, e := range audit {
+		if e.Action == "account.approve" {
+			approvals++
+			if e.AccountID != nil || !strings.Contains(e.Detail, "agora admin approve") {
+				t.Errorf("approval entry %+v: want no moderator and the CLI named", e)
+			}
+		}
+	}
+	if approvals != 1 {
+		t.Errorf("audit log has %d account.approve entries, want 1: %+v", approvals, audit)
+	}
 
 	// An invitation from the CLI skips approval.
 	link := s.admin(t, "invite", "--username", "dana", "--max-uses", "1", "--expires-in", "1h")
@@ -132,7 +164,7 @@ func TestApproveCLI(t *testing.T) {
 	if !strings.HasPrefix(reset, s.URL+"/auth/password/edit?token=") {
 		t.Fatalf("reset-password printed %q", reset)
 	}
-	res, err := http.Get(reset)
+	res, err = http.Get(reset)
 	if err != nil {
 		t.Fatal(err)
 	}

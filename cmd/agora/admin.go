@@ -15,6 +15,7 @@ import (
 	"github.com/agora-social/agora/internal/auth"
 	"github.com/agora-social/agora/internal/config"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/moderation"
 	"github.com/agora-social/agora/internal/web"
 )
 
@@ -115,7 +116,9 @@ func approveUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args
 			fmt.Fprintf(stdout, "@%s was already approved\n", *username)
 			return nil
 		}
-		if err := a.Store.ApproveUser(ctx, u.ID); err != nil {
+		// The moderators' path: audited, and the account then counts as
+		// approved by a person (exempt from the new-account limits).
+		if err := moderation.New(a.Store, log, cfg.URL).ApproveByOperator(ctx, u.AccountID); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "approved @%s\n", *username)

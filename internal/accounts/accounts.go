@@ -32,7 +32,7 @@ var usernameRE = regexp.MustCompile(`^[a-zA-Z0-9_]{1,30}$`)
 // reserved usernames cannot be registered by the public (an admin can, with
 // the CLI), so nobody impersonates the server's staff.
 var reserved = []string{"admin", "administrator", "root", "support", "help", "webmaster", "postmaster",
-	"moderator", "mod", "abuse", "security", "staff", "instance", "agora", "api", "oauth", "users", "inbox"}
+	"moderator", "mod", "abuse", "security", "staff", "instance", "agora", "api", "oauth", "users", "inbox", "moderation"}
 
 // SignUp is what a new account needs.
 type SignUp struct {

@@ -33,6 +33,9 @@ type Session struct {
 type Sessions struct {
 	Store  *store.Store
 	Secure bool // cookies only over HTTPS (AGORA_URL is https)
+	// Origin is the server's public origin (scheme://host[:port] of
+	// AGORA_URL), trusted in the Origin header besides the Host header's.
+	Origin string
 }
 
 func (m *Sessions) cookie(name, value string, maxAge int) *http.Cookie {
@@ -104,17 +107,42 @@ func (m *Sessions) CSRFToken(w http.ResponseWriter, r *http.Request, s *Session)
 	return tok
 }
 
-// CheckCSRF reports whether token, from a submitted form, is the session's
-// token or the visitor's cookie token.
+// CheckCSRF reports whether a submitted form may be acted on. A browser
+// request from another origin (Sec-Fetch-Site, else Origin: Go's
+// http.CrossOriginProtection) is always refused. A form carrying a token
+// needs the session's token or the visitor's cookie token. A form without
+// one is accepted only when the browser proved it comes from this origin
+// (Sec-Fetch-Site: same-origin, or an Origin header matching): timeline
+// pages leave the token out of the buttons under each status to stay
+// small, and every browser since 2020 sends those headers on a POST. A
+// request with neither header and no token (an old browser, a script) is
+// refused, so the token remains the fallback. See docs/web.md.
 func (m *Sessions) CheckCSRF(r *http.Request, s *Session, token string) bool {
-	if token == "" {
+	if m.crossOrigin(r) {
 		return false
+	}
+	if token == "" {
+		return r.Header.Get("Sec-Fetch-Site") == "same-origin" ||
+			(r.Header.Get("Sec-Fetch-Site") == "" && r.Header.Get("Origin") != "")
 	}
 	if s != nil && subtle.ConstantTimeCompare([]byte(token), []byte(s.CSRF)) == 1 {
 		return true
 	}
 	c, err := r.Cookie(CSRFCookie)
 	return err == nil && c.Value != "" && subtle.ConstantTimeCompare([]byte(token), []byte(c.Value)) == 1
+}
+
+// crossOrigin reports whether the browser says r comes from another
+// origin. Origin (the public URL's) is trusted as well as the Host header,
+// for a proxy that rewrites Host.
+func (m *Sessions) crossOrigin(r *http.Request) bool {
+	var cop http.CrossOriginProtection
+	if m.Origin != "" {
+		if err := cop.AddTrustedOrigin(m.Origin); err != nil {
+			return true
+		}
+	}
+	return cop.Check(r) != nil
 }
 
 // Failed-login limits: after LoginFailures failures within LoginWindow,

@@ -149,3 +149,42 @@ func TestLoginGuard(t *testing.T) {
 		t.Error("still blocked after the window")
 	}
 }
+
+// TestCheckCSRFOrigin checks the cross-origin part of CheckCSRF: what the
+// browser says of where a form comes from (Sec-Fetch-Site, Origin), with
+// and without the token, behind a proxy that rewrites Host.
+func TestCheckCSRFOrigin(t *testing.T) {
+	m := &auth.Sessions{Origin: "https://social.example"}
+	rec := httptest.NewRecorder()
+	tok := m.CSRFToken(rec, httptest.NewRequest("GET", "/", nil), nil)
+	for _, c := range []struct {
+		name, token, host string
+		headers           map[string]string
+		want              bool
+	}{
+		{"no token, same-origin", "", "social.example", map[string]string{"Sec-Fetch-Site": "same-origin"}, true},
+		{"no token, Origin as Host", "", "social.example", map[string]string{"Origin": "https://social.example"}, true},
+		{"no token, public Origin behind a proxy", "", "127.0.0.1:8080", map[string]string{"Origin": "https://social.example"}, true},
+		{"no token, no headers", "", "social.example", nil, false},
+		{"no token, typed by the user", "", "social.example", map[string]string{"Sec-Fetch-Site": "none"}, false},
+		{"no token, cross-site", "", "social.example", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, false},
+		{"no token, foreign Origin", "", "social.example", map[string]string{"Origin": "https://evil.example"}, false},
+		{"no token, same-site sibling", "", "social.example", map[string]string{"Sec-Fetch-Site": "same-site"}, false},
+		{"token, no headers", tok, "social.example", nil, true},
+		{"token, same-origin", tok, "social.example", map[string]string{"Sec-Fetch-Site": "same-origin"}, true},
+		{"token, cross-site", tok, "social.example", map[string]string{"Sec-Fetch-Site": "cross-site"}, false},
+		{"token, foreign Origin", tok, "social.example", map[string]string{"Origin": "https://evil.example"}, false},
+		{"wrong token, same-origin", tok + "x", "social.example", map[string]string{"Sec-Fetch-Site": "same-origin"}, false},
+	} {
+		r := httptest.NewRequest("POST", "http://"+c.host+"/web/statuses/1", nil)
+		for _, ck := range rec.Result().Cookies() {
+			r.AddCookie(ck)
+		}
+		for k, v := range c.headers {
+			r.Header.Set(k, v)
+		}
+		if got := m.CheckCSRF(r, nil, c.token); got != c.want {
+			t.Errorf("%s: CheckCSRF = %v, want %v", c.name, got, c.want)
+		}
+	}
+}

@@ -45,10 +45,18 @@ func (k Kind) String() string {
 
 // Error is an error with a kind, a message safe to show to the client and an
 // optional internal cause that only logs see.
+//
+// Key and Args, optional, let a page show the message in its reader's
+// language: Key names a message of the web UI's catalogue and Args fill
+// it (a time.Time argument is shown as a date in the reader's language and
+// time zone). Message stays the English text: the API and the logs use it,
+// and a page falls back to it when it does not know Key.
 type Error struct {
 	Kind    Kind
 	Message string // safe for clients
 	Cause   error  // for logs
+	Key     string // translation key, "" for none
+	Args    []any  // arguments of Key's message
 }
 
 func (e *Error) Error() string {
@@ -60,10 +68,17 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Cause }
 
+// Tr sets the translation key of e and its arguments, and returns e:
+// domain.Invalid("At most %d links", n).Tr("err_links", n).
+func (e *Error) Tr(key string, args ...any) *Error {
+	e.Key, e.Args = key, args
+	return e
+}
+
 // Is makes errors.Is(err, ErrNotFound) match any error of the same kind.
 func (e *Error) Is(target error) bool {
 	t, ok := target.(*Error)
-	return ok && t.Message == "" && t.Cause == nil && t.Kind == e.Kind
+	return ok && t.Message == "" && t.Cause == nil && t.Key == "" && t.Kind == e.Kind
 }
 
 // Sentinels to test kinds with errors.Is.

@@ -57,7 +57,7 @@ func (s *Service) graph() *graph.Service { return graph.New(s.Store) }
 // lists, whose members are only added).
 func (s *Service) Create(ctx context.Context, account domain.ID, kind string, overwrite bool, filename string, r io.Reader) (*store.Import, error) {
 	if overwrite && kind == Lists {
-		return nil, domain.Invalid("Lists can only be merged: members are added to lists of the same name")
+		return nil, domain.Invalid("Lists can only be merged: members are added to lists of the same name").Tr("imp_err_lists_merge")
 	}
 	rows, err := Parse(kind, r)
 	if err != nil {
@@ -68,7 +68,7 @@ func (s *Service) Create(ctx context.Context, account domain.ID, kind string, ov
 		return nil, err
 	}
 	if n >= MaxUnfinished {
-		return nil, domain.E(domain.KindRateLimited, "%d imports are still running: wait for one to finish", n)
+		return nil, domain.E(domain.KindRateLimited, "%d imports are still running: wait for one to finish", n).Tr("imp_err_running", n)
 	}
 	data := make([]string, len(rows))
 	for i, row := range rows {
@@ -114,7 +114,7 @@ func (s *Service) Run(ctx context.Context, id domain.ID) (more bool, err error) 
 	for _, ir := range rows {
 		var row Row
 		if err := json.Unmarshal([]byte(ir.Data), &row); err != nil {
-			ir.Error = "unreadable row"
+			ir.Error = rowError(domain.Invalid("unreadable row").Tr("imp_err_unreadable"))
 		} else if err := r.apply(ctx, row); err != nil {
 			if ctx.Err() != nil {
 				return false, ctx.Err()
@@ -133,13 +133,63 @@ func (s *Service) Run(ctx context.Context, id domain.ID) (more bool, err error) 
 }
 
 // rowError is what the page says of a failed row: the service's message
-// for the errors people can act on, a generic one for the rest.
+// for the errors people can act on, a generic one for the rest. An error
+// with a translation key is stored as JSON (rowFailure) so that the page
+// can say it in its reader's language; Failure reads both forms.
 func rowError(err error) string {
 	var de *domain.Error
-	if errors.As(err, &de) && de.Kind != domain.KindInternal {
+	if !errors.As(err, &de) || de.Kind == domain.KindInternal {
+		de = domain.Invalid("could not be reached or applied").Tr("imp_err_generic")
+	}
+	if de.Key == "" {
 		return clip(de.Message, 300)
 	}
-	return "could not be reached or applied"
+	b, jerr := json.Marshal(rowFailure{Message: clip(de.Message, 300), Key: de.Key, Args: de.Args})
+	if jerr != nil {
+		return clip(de.Message, 300)
+	}
+	return string(b)
+}
+
+// rowFailure is a failed row's error as stored: its English message and
+// its translation key with arguments.
+type rowFailure struct {
+	Message string `json:"message"`
+	Key     string `json:"key"`
+	Args    []any  `json:"args,omitempty"`
+}
+
+// Failure is a failed row as the import page lists it: its line, what it
+// named (an account, a domain, a post, prefixed by the list) and why it
+// failed, with the translation key of the reason when it has one. Line is
+// 0 when the row cannot be read.
+func Failure(r store.ImportRow) (line int, what string, why *domain.Error) {
+	why = &domain.Error{Kind: domain.KindInvalid, Message: r.Error}
+	var f rowFailure
+	if strings.HasPrefix(r.Error, "{") && json.Unmarshal([]byte(r.Error), &f) == nil && f.Key != "" {
+		for i, a := range f.Args {
+			// JSON numbers come back as float64: %d wants an int.
+			if x, ok := a.(float64); ok && x == float64(int64(x)) {
+				f.Args[i] = int64(x)
+			}
+		}
+		why = domain.Invalid("%s", f.Message).Tr(f.Key, f.Args...)
+	}
+	var row Row
+	if err := json.Unmarshal([]byte(r.Data), &row); err != nil {
+		return 0, "", why
+	}
+	what = row.Acct
+	switch {
+	case row.Domain != "":
+		what = row.Domain
+	case row.URI != "":
+		what = row.URI
+	}
+	if row.List != "" {
+		what = row.List + ": " + what
+	}
+	return row.Line, what, why
 }
 
 func clip(s string, n int) string {
@@ -162,7 +212,7 @@ func (r *runner) apply(ctx context.Context, row Row) error {
 	switch r.imp.Kind {
 	case DomainBlocks:
 		if row.Domain == r.s.Domain {
-			return domain.Invalid("You cannot block your own server")
+			return domain.Invalid("You cannot block your own server").Tr("imp_err_own_server")
 		}
 		return r.s.Store.BlockDomain(ctx, owner, row.Domain)
 	case Bookmarks:
@@ -178,7 +228,7 @@ func (r *runner) apply(ctx context.Context, row Row) error {
 		return err
 	}
 	if target.ID == owner {
-		return domain.Invalid("That is your own account")
+		return domain.Invalid("That is your own account").Tr("imp_err_own_account")
 	}
 	switch r.imp.Kind {
 	case Following:
@@ -223,7 +273,7 @@ func (r *runner) addToList(ctx context.Context, title string, target *domain.Acc
 		return err
 	}
 	if !rel.Following {
-		return domain.Invalid("Follow request sent: the account is added to the list once it accepts")
+		return domain.Invalid("Follow request sent: the account is added to the list once it accepts").Tr("imp_err_list_requested")
 	}
 	return (&lists.Service{Store: r.s.Store}).AddAccounts(ctx, owner, id, []domain.ID{target.ID})
 }
@@ -235,7 +285,7 @@ func (s *Service) account(ctx context.Context, acct string) (*domain.Account, er
 	if strings.EqualFold(host, s.Domain) {
 		a, err := s.Store.AccountByHandle(ctx, user, "")
 		if domain.KindOf(err) == domain.KindNotFound {
-			return nil, domain.Invalid("No account %s on this server", acct)
+			return nil, domain.Invalid("No account %s on this server", acct).Tr("imp_err_no_account", acct)
 		}
 		return a, err
 	}
@@ -247,11 +297,11 @@ func (s *Service) account(ctx context.Context, acct string) (*domain.Account, er
 		return nil, err
 	}
 	if s.Resolver == nil {
-		return nil, domain.Invalid("%s is not known here", acct)
+		return nil, domain.Invalid("%s is not known here", acct).Tr("imp_err_unknown_account", acct)
 	}
 	a, err = s.Resolver.ResolveAccount(ctx, user, host)
 	if err != nil {
-		return nil, domain.Invalid("%s could not be found on its server", acct)
+		return nil, domain.Invalid("%s could not be found on its server", acct).Tr("imp_err_remote_missing", acct)
 	}
 	return a, nil
 }
@@ -264,7 +314,7 @@ func (s *Service) status(ctx context.Context, uri string) (*domain.Status, error
 		if id, ok := domain.ParseID(parts[len(parts)-1]); ok {
 			return s.Store.Status(ctx, id)
 		}
-		return nil, domain.Invalid("No such post on this server")
+		return nil, domain.Invalid("No such post on this server").Tr("imp_err_no_post")
 	}
 	st, err := s.Store.StatusByURI(ctx, uri)
 	if err == nil {
@@ -274,11 +324,11 @@ func (s *Service) status(ctx context.Context, uri string) (*domain.Status, error
 		return nil, err
 	}
 	if s.Resolver == nil {
-		return nil, domain.Invalid("The post is not known here")
+		return nil, domain.Invalid("The post is not known here").Tr("imp_err_unknown_post")
 	}
 	_, st, err = s.Resolver.ResolveURL(ctx, uri)
 	if err != nil || st == nil {
-		return nil, domain.Invalid("The post could not be fetched from its server")
+		return nil, domain.Invalid("The post could not be fetched from its server").Tr("imp_err_post_fetch")
 	}
 	return st, nil
 }

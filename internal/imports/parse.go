@@ -2,7 +2,6 @@ package imports
 
 import (
 	"encoding/csv"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -68,7 +67,7 @@ func (r Row) key() string {
 // nothing is half-imported.
 func Parse(kind string, r io.Reader) ([]Row, error) {
 	if !ValidKind(kind) {
-		return nil, domain.Invalid("Choose what the file holds")
+		return nil, domain.Invalid("Choose what the file holds").Tr("imp_err_kind")
 	}
 	cr := csv.NewReader(io.LimitReader(r, MaxFileBytes+1))
 	cr.FieldsPerRecord = -1
@@ -76,7 +75,7 @@ func Parse(kind string, r io.Reader) ([]Row, error) {
 	cr.ReuseRecord = false
 	var (
 		rows   []Row
-		bad    []string
+		bad    []error
 		seen   = map[string]bool{}
 		header map[string]int
 		total  int
@@ -89,14 +88,14 @@ func Parse(kind string, r io.Reader) ([]Row, error) {
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				return nil, domain.Invalid("The file is not a CSV file Mastodon or agora wrote (line %d: %v)", pe.Line, pe.Err)
+				return nil, domain.Invalid("The file is not a CSV file Mastodon or agora wrote (line %d: %v)", pe.Line, pe.Err).Tr("imp_err_csv", pe.Line, pe.Err)
 			}
 			return nil, err
 		}
 		line, _ := cr.FieldPos(0)
 		total += len(strings.Join(rec, ",")) + 1
 		if total > MaxFileBytes {
-			return nil, domain.Invalid("The file is larger than %d bytes: split it", MaxFileBytes)
+			return nil, domain.Invalid("The file is larger than %d bytes: split it", MaxFileBytes).Tr("imp_err_too_big", MaxFileBytes)
 		}
 		if len(rec) == 0 || (len(rec) == 1 && strings.TrimSpace(rec[0]) == "") {
 			continue
@@ -114,9 +113,9 @@ func Parse(kind string, r io.Reader) ([]Row, error) {
 		row, err := parseRow(kind, rec, header)
 		if err != nil {
 			if len(bad) < maxShown {
-				bad = append(bad, fmt.Sprintf("line %d: %v", line, err))
+				bad = append(bad, domain.Invalid("line %d: %v", line, err).Tr("imp_err_line", line, err))
 			} else if len(bad) == maxShown {
-				bad = append(bad, "…")
+				bad = append(bad, errors.New("…"))
 			}
 			continue
 		}
@@ -126,15 +125,19 @@ func Parse(kind string, r io.Reader) ([]Row, error) {
 		}
 		seen[row.key()] = true
 		if len(rows) == MaxRows {
-			return nil, domain.Invalid("The file has more than %d rows: split it", MaxRows)
+			return nil, domain.Invalid("The file has more than %d rows: split it", MaxRows).Tr("imp_err_too_many", MaxRows)
 		}
 		rows = append(rows, row)
 	}
 	if len(bad) > 0 {
-		return nil, domain.Invalid("Nothing was imported: %s", strings.Join(bad, "; "))
+		msgs := make([]string, len(bad))
+		for i, e := range bad {
+			msgs[i] = e.Error()
+		}
+		return nil, domain.Invalid("Nothing was imported: %s", strings.Join(msgs, "; ")).Tr("imp_err_bad_rows", bad)
 	}
 	if len(rows) == 0 {
-		return nil, domain.Invalid("The file is empty")
+		return nil, domain.Invalid("The file is empty").Tr("imp_err_empty")
 	}
 	return rows, nil
 }
@@ -160,11 +163,11 @@ func checkHeader(kind string, rec []string) error {
 	switch {
 	case cols["show boosts"] || cols["notify on new posts"]:
 		if kind != Following {
-			return domain.Invalid("This file is a list of followed accounts: choose “Accounts you follow”")
+			return domain.Invalid("This file is a list of followed accounts: choose “Accounts you follow”").Tr("imp_err_is_following")
 		}
 	case cols["hide notifications"]:
 		if kind != Mutes {
-			return domain.Invalid("This file is a list of muted accounts: choose “Accounts you mute”")
+			return domain.Invalid("This file is a list of muted accounts: choose “Accounts you mute”").Tr("imp_err_is_mutes")
 		}
 	}
 	return nil
@@ -206,17 +209,17 @@ func parseRow(kind string, rec []string, header map[string]int) (Row, error) {
 	case DomainBlocks:
 		row.Domain, err = moderation.NormalizeDomain(col("domain", 0))
 		if err != nil {
-			err = fmt.Errorf("%q is not a domain", col("domain", 0))
+			err = domain.Invalid("%q is not a domain", col("domain", 0)).Tr("imp_err_not_domain", col("domain", 0))
 		}
 	case Bookmarks:
 		row.URI = col("uri", 0)
 		if !strings.HasPrefix(row.URI, "https://") && !strings.HasPrefix(row.URI, "http://") {
-			err = fmt.Errorf("%q is not the address of a post", row.URI)
+			err = domain.Invalid("%q is not the address of a post", row.URI).Tr("imp_err_not_post", row.URI)
 		}
 	case Lists:
 		row.List = col("list name", 0)
 		if row.List == "" {
-			return row, errors.New("the list has no name")
+			return row, domain.Invalid("the list has no name").Tr("imp_err_no_list_name")
 		}
 		row.Acct, err = acct(col("account address", 1))
 	}
@@ -229,7 +232,7 @@ func acct(raw string) (string, error) {
 	s := strings.TrimPrefix(strings.TrimSpace(raw), "@")
 	user, host, ok := strings.Cut(s, "@")
 	if !ok || user == "" || host == "" || strings.ContainsAny(s, " /") || strings.Count(s, "@") != 1 {
-		return "", fmt.Errorf("%q is not an account address (user@server)", raw)
+		return "", domain.Invalid("%q is not an account address (user@server)", raw).Tr("imp_err_not_acct", raw)
 	}
 	return user + "@" + strings.ToLower(host), nil
 }
@@ -244,22 +247,12 @@ func boolCol(v string, def bool) bool {
 	return def
 }
 
-// Describe is a failed row as the import page lists it: its line, what it
-// named and why it failed.
+// Describe is a failed row in English: its line, what it named and why
+// it failed (Failure gives the parts, for a page in another language).
 func Describe(r store.ImportRow) string {
-	var row Row
-	if err := json.Unmarshal([]byte(r.Data), &row); err != nil {
-		return r.Error
+	line, what, why := Failure(r)
+	if line == 0 {
+		return why.Message
 	}
-	what := row.Acct
-	switch {
-	case row.Domain != "":
-		what = row.Domain
-	case row.URI != "":
-		what = row.URI
-	}
-	if row.List != "" {
-		what = row.List + ": " + what
-	}
-	return fmt.Sprintf("line %d (%s): %s", row.Line, what, r.Error)
+	return fmt.Sprintf("line %d (%s): %s", line, what, why.Message)
 }

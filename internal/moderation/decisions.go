@@ -167,6 +167,16 @@ func (s *Service) Decide(ctx context.Context, u *domain.User, in DecisionInput) 
 				}
 			}
 		}
+		if report != nil && report.Source == "automated" {
+			if err := s.supersedeHolds(ctx, tx, report.ID, d, u.AccountID); err != nil {
+				return err
+			}
+		}
+		if !target.Local() && d.Action != "none" {
+			if err := s.deliverStatement(ctx, tx, d, target); err != nil {
+				return err
+			}
+		}
 		if !statusAction && in.Action != "none" {
 			// As in Mastodon, an account action settles every open report on it.
 			if err := s.Store.ResolveOpenReports(ctx, tx, target.ID, u.AccountID, d.ID); err != nil {
@@ -186,10 +196,41 @@ func (s *Service) Decide(ctx context.Context, u *domain.User, in DecisionInput) 
 	if report != nil && report.AccountID == 0 && report.NotifierEmail != "" {
 		s.mail(report.NotifierEmail, "Decision on your notice", "/report/"+report.ID.String())
 	}
-	if !target.Local() && d.Action != "none" {
-		s.Log.Info("statement of reasons for a remote account is not delivered (no federation of decisions yet)", "decision", d.ID)
-	}
 	return d, nil
+}
+
+// supersedeHolds ends, in tx, the hold decisions of the posts an
+// automated report is about: a moderator's decision on the report replaces
+// them (superseded_by). A decision of no action means the post is not
+// spam: it is published, as a release would.
+func (s *Service) supersedeHolds(ctx context.Context, tx *txT, report domain.ID, d *store.Decision, by domain.ID) error {
+	holds, err := s.Store.HoldDecisionsOfReport(ctx, tx, report)
+	if err != nil {
+		return err
+	}
+	ids := make([]domain.ID, 0, len(holds))
+	for id := range holds {
+		ids = append(ids, id)
+	}
+	if err := s.Store.EndHoldDecisions(ctx, tx, ids, d.ID); err != nil {
+		return err
+	}
+	if d.Action != "none" {
+		return nil
+	}
+	for _, statusID := range holds {
+		_, err := s.Store.ReleaseHeld(ctx, tx, statusID, by)
+		if k := domain.KindOf(err); k == domain.KindConflict || k == domain.KindNotFound {
+			continue // removed meanwhile by another decision, or deleted by its author
+		}
+		if err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, by, "status.release", "status", statusID, "held for review, released by decision "+d.ID.String()); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // apply makes a decision's restriction effective.
@@ -326,6 +367,19 @@ func (s *Service) Lift(ctx context.Context, u *domain.User, accountID domain.ID,
 	if err := RequireModerator(u); err != nil {
 		return err
 	}
+	return s.lift(ctx, u.AccountID, accountID, what, "")
+}
+
+// ApproveByOperator approves a pending sign-up from the operator's tools
+// (agora admin approve). It takes the moderators' path (Lift "approve"),
+// so the approval is audited (by no account: the operator) and the
+// account counts as approved by a person for the new-account limits.
+func (s *Service) ApproveByOperator(ctx context.Context, accountID domain.ID) error {
+	return s.lift(ctx, 0, accountID, "approve", "by the operator (agora admin approve)")
+}
+
+// lift applies Lift for by (0: the operator) with an audit detail.
+func (s *Service) lift(ctx context.Context, by, accountID domain.ID, what, detail string) error {
 	acct, err := s.Store.Account(ctx, accountID)
 	if err != nil {
 		return err
@@ -359,7 +413,7 @@ func (s *Service) Lift(ctx context.Context, u *domain.User, accountID domain.ID,
 		if err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, u.AccountID, "account."+what, "account", acct.ID, "")
+		return s.audit(ctx, tx, by, "account."+what, "account", acct.ID, detail)
 	})
 }
 

@@ -119,6 +119,12 @@ func (s *Service) statement(ctx context.Context, d *store.Decision, rules []stor
 		st.DecisionVisibility = []string{"DECISION_VISIBILITY_CONTENT_REMOVED"}
 	case "mark_sensitive":
 		st.DecisionVisibility = []string{"DECISION_VISIBILITY_CONTENT_LABELLED"}
+	case ActionHold:
+		// Access to the post is disabled for all but its author until a
+		// moderator reviews it; the end date is the release or the
+		// moderator's decision.
+		st.DecisionVisibility = []string{"DECISION_VISIBILITY_CONTENT_DISABLED"}
+		st.EndDateVisibilityRestriction = end
 	case "limit":
 		st.DecisionVisibility = []string{"DECISION_VISIBILITY_CONTENT_DEMOTED"}
 		st.EndDateVisibilityRestriction = end

@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"context"
+	"time"
 
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/store"
@@ -9,6 +10,37 @@ import (
 
 // MaxHeldList bounds one listing of held posts.
 const MaxHeldList = 100
+
+// ActionHold is the action of the automated decision recorded when the
+// spam heuristics hold a post: its visibility is restricted to its author
+// until a moderator reviews it, which DSA Art. 17 counts as a restriction
+// needing a statement of reasons. Moderators cannot choose it.
+const ActionHold = "hold"
+
+// Automated-decision values of the Transparency Database.
+const (
+	AutomatedFully = "AUTOMATED_DECISION_FULLY"
+	NotAutomated   = "AUTOMATED_DECISION_NOT_AUTOMATED"
+)
+
+// HoldDecision is the statement of reasons of a hold, for
+// store.Hold.Decision (the store sets the ids and dates): detected and
+// decided by automated means on the service's own initiative, on the
+// terms ground, with the heuristics that fired as the facts. signals is
+// the automated report's comment (abuse.Explain): names and counts, no
+// personal data.
+func HoldDecision(signals string, now time.Time) *store.Decision {
+	return &store.Decision{
+		Action: ActionHold, Ground: "terms", RuleIDs: []domain.ID{},
+		Explanation: "Automated spam detection found signs of spam in this post. Until a moderator reviews it, only you can see it; " +
+			"the moderator either publishes it or takes a decision on it, with its own statement of reasons.",
+		Facts: "The decision was taken on the service's own initiative, by automated means, when the post was published: " +
+			signals + " No person has reviewed the post yet.",
+		Category: "STATEMENT_CATEGORY_SCAMS_AND_FRAUD", SourceType: "SOURCE_VOLUNTARY",
+		AutomatedDetection: true, AutomatedDecision: AutomatedFully,
+		AppealDeadline: now.AddDate(0, 0, AppealDays()),
+	}
+}
 
 // HeldStatuses lists the posts the spam heuristics held: those waiting for
 // a moderator, or all (released and removed ones too), oldest first.
@@ -24,9 +56,10 @@ func (s *Service) HeldStatuses(ctx context.Context, u *domain.User, all bool, li
 
 // ReleaseHeld publishes a held post (a moderator found it is not spam):
 // it reaches timelines, notifications and other servers as a new post
-// would, its automated report is resolved, and the release is audited. No
-// decision is recorded: nothing restrictive remains. To act against the
-// post instead, moderators decide on its report (Decide).
+// would, its automated report is resolved, the hold decision ends (its
+// ends_at is the release; it is not overruled: a reversal is what an
+// appeal obtains, DSA Art. 15(1)(d)), and the release is audited. To act
+// against the post instead, moderators decide on its report (Decide).
 func (s *Service) ReleaseHeld(ctx context.Context, u *domain.User, statusID domain.ID) (*domain.Status, error) {
 	if err := RequireModerator(u); err != nil {
 		return nil, err
@@ -37,7 +70,11 @@ func (s *Service) ReleaseHeld(ctx context.Context, u *domain.User, statusID doma
 		if st, err = s.Store.ReleaseHeld(ctx, tx, statusID, u.AccountID); err != nil {
 			return err
 		}
-		return s.audit(ctx, tx, u.AccountID, "status.release", "status", statusID, "held for review, released")
+		detail := "held for review, released"
+		if h, err := s.Store.HeldStatusByID(ctx, statusID); err == nil && h.DecisionID != 0 {
+			detail += "; hold decision " + h.DecisionID.String() + " ended"
+		}
+		return s.audit(ctx, tx, u.AccountID, "status.release", "status", statusID, detail)
 	})
 	return st, err
 }

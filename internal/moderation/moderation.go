@@ -54,14 +54,20 @@ type Service struct {
 // New returns the service; the appeal window comes from AGORA_APPEAL_DAYS
 // (default and minimum MinAppealDays).
 func New(st *store.Store, log *slog.Logger, baseURL string) *Service {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Service{Store: st, Log: log, BaseURL: strings.TrimSuffix(baseURL, "/"), AppealDays: AppealDays()}
+}
+
+// AppealDays is the appeal window: AGORA_APPEAL_DAYS, never below
+// MinAppealDays.
+func AppealDays() int {
 	days := MinAppealDays
 	if v, err := strconv.Atoi(os.Getenv("AGORA_APPEAL_DAYS")); err == nil && v > days {
 		days = v
 	}
-	if log == nil {
-		log = slog.Default()
-	}
-	return &Service{Store: st, Log: log, BaseURL: strings.TrimSuffix(baseURL, "/"), AppealDays: days}
+	return days
 }
 
 // IsModerator reports whether a user may moderate.

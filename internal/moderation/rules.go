@@ -73,3 +73,20 @@ func (s *Service) DeleteRule(ctx context.Context, u *domain.User, id domain.ID) 
 	}
 	return s.audit(ctx, s.Store.DB.W, u.AccountID, "rule.delete", "rule", id, "")
 }
+
+// MoveRule moves a rule one place "up" or "down" in the order the rules
+// are shown (instance API, sign-up, about page, decisions) (admins only),
+// audited like the other changes.
+func (s *Service) MoveRule(ctx context.Context, u *domain.User, id domain.ID, dir string) error {
+	if err := requireAdmin(u); err != nil {
+		return err
+	}
+	by := map[string]int{"up": -1, "down": 1}[dir]
+	if by == 0 {
+		return domain.Invalid("move: up or down")
+	}
+	if err := s.Store.MoveRule(ctx, id, by); err != nil {
+		return err
+	}
+	return s.audit(ctx, s.Store.DB.W, u.AccountID, "rule.move", "rule", id, dir)
+}

@@ -27,6 +27,14 @@ type Period struct {
 	AppealsPending          int            `json:"appeals_pending"`
 	MedianHoursToAppealDone *float64       `json:"median_hours_to_appeal_decision"`
 	Reversals               int            `json:"reversals"`
+	// Posts held by the spam heuristics (automated decisions, action
+	// "hold"), and how their review ended, by the month of the hold: the
+	// accuracy of the automated means (DSA Art. 15(1)(e)). A release is an
+	// error of the heuristics, not a reversal: reversals count appeals
+	// that succeeded (Art. 15(1)(d)).
+	HeldPosts         int `json:"held_posts"`
+	HeldPostsReleased int `json:"held_posts_released"`
+	HeldPostsUpheld   int `json:"held_posts_upheld"` // a moderator restricted them
 }
 
 // MaxTransparencyMonths is how many months the report covers.
@@ -90,6 +98,19 @@ func (s *Service) Transparency(ctx context.Context) ([]*Period, error) {
 		}
 		if d.OverruledAt != nil {
 			get(*d.OverruledAt).Reversals++
+		}
+	}
+	for _, d := range decisions {
+		if d.Action != ActionHold {
+			continue
+		}
+		p := get(d.DecidedAt)
+		p.HeldPosts++
+		switch by := decidedBy[d.SupersededBy]; {
+		case by != nil && by.Action != "none":
+			p.HeldPostsUpheld++
+		case d.EndsAt != nil: // released by a moderator, on appeal, or by a decision of no action
+			p.HeldPostsReleased++
 		}
 	}
 	appealWaits := map[string][]float64{}

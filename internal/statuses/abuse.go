@@ -10,6 +10,7 @@ import (
 
 	"github.com/agora-social/agora/internal/abuse"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/moderation"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -72,34 +73,29 @@ func (s *Service) checkAbuse(ctx context.Context, author *domain.Account, st *do
 	if err != nil {
 		return nil, err
 	}
-	return &store.Hold{Score: score, Signals: string(js), Comment: abuse.Explain(score, cfg.HoldScore, signals)}, nil
+	comment := abuse.Explain(score, cfg.HoldScore, signals)
+	// The hold restricts the post's visibility: an automated decision with
+	// its statement of reasons (DSA Art. 17), recorded with the post.
+	return &store.Hold{Score: score, Signals: string(js), Comment: comment, Decision: moderation.HoldDecision(comment, now)}, nil
 }
 
 // newAccountLimits refuses a new account's post over one of its limits,
 // saying what the limit is and when it ends. The posting rate is a 429
 // (clients back off and retry); the others are 422 (change the post).
 func newAccountLimits(hours, perHour, mentions, links int, ends, now time.Time, recent []store.RecentPost, strangers, nLinks int) error {
-	until := ends.UTC().Format("2006-01-02 15:04 UTC")
 	n := 0
 	for _, p := range recent {
 		if now.Sub(p.CreatedAt) < time.Hour {
 			n++
 		}
 	}
-	if n >= perHour {
-		return domain.E(domain.KindRateLimited, "New accounts may publish at most %d posts per hour during their first %d hours: try again later. This limit ends on %s.",
-			perHour, hours, until)
-	}
-	if strangers > mentions {
-		return domain.Invalid("New accounts may mention at most %d accounts they do not follow and that do not follow them per post during their first %d hours; this post mentions %d. This limit ends on %s.",
-			mentions, hours, strangers, until)
-	}
-	if nLinks > links {
-		if links == 0 {
-			return domain.Invalid("New accounts may not post links to other sites during their first %d hours. This limit ends on %s.", hours, until)
-		}
-		return domain.Invalid("New accounts may post at most %d links to other sites per post during their first %d hours; this post has %d. This limit ends on %s.",
-			links, hours, nLinks, until)
+	switch {
+	case n >= perHour:
+		return abuse.PostRateLimit(perHour, hours, ends)
+	case strangers > mentions:
+		return abuse.MentionLimit(mentions, hours, strangers, ends)
+	case nLinks > links:
+		return abuse.LinkLimit(links, hours, nLinks, ends)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/agora-social/agora/internal/activitypub"
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/store"
 )
@@ -19,19 +20,65 @@ func (s *Service) Favourite(ctx context.Context, viewer, id domain.ID) (domain.I
 	if err != nil {
 		return 0, err
 	}
-	if err := s.CheckInteraction(ctx, acct, st, Favourite); err != nil {
+	d, err := s.DecideInteraction(ctx, acct, st, Favourite)
+	if err != nil {
 		return 0, err
+	}
+	if d == NeedsApproval {
+		// Recorded as a request: favourited once the author approves it
+		// (the Like sent to a remote author is named by the request's id).
+		vs, err := s.Store.LoadViewerState(ctx, viewer, []domain.ID{st.ID}, nil)
+		if err != nil || vs.Favourited[st.ID] {
+			return st.ID, err
+		}
+		req := s.requestFor(acct, st, store.RequestFavourite)
+		req.URI = activitypub.LikeID(s.actorURI(acct), req.ID)
+		_, err = s.Store.CreateInteractionRequest(ctx, req)
+		return st.ID, err
 	}
 	return st.ID, s.Store.Favourite(ctx, viewer, st)
 }
 
-// Unfavourite removes a favourite.
+// PendingInteraction reports whether viewer's kind of interaction with a
+// status waits for its author's approval (what the web UI says after a
+// reply, favourite or boost).
+func (s *Service) PendingInteraction(ctx context.Context, viewer, status domain.ID, kind Interaction) (bool, error) {
+	if kind == Reply {
+		m, err := s.Store.ReplyRequests(ctx, []domain.ID{status})
+		if err != nil {
+			return false, err
+		}
+		r := m[status]
+		return r != nil && r.Pending() && r.AccountID == viewer, nil
+	}
+	k := store.RequestFavourite
+	if kind == Reblog {
+		k = store.RequestReblog
+	}
+	r, err := s.Store.PendingInteraction(ctx, viewer, status, k)
+	return r != nil, err
+}
+
+// Unfavourite removes a favourite, or withdraws one waiting for the
+// author's approval.
 func (s *Service) Unfavourite(ctx context.Context, viewer, id domain.ID) (domain.ID, error) {
 	st, err := s.visibleOriginal(ctx, viewer, id)
 	if err != nil {
 		return 0, err
 	}
+	if err := s.withdraw(ctx, viewer, st, store.RequestFavourite); err != nil {
+		return 0, err
+	}
 	return st.ID, s.Store.Unfavourite(ctx, viewer, st)
+}
+
+// withdraw takes back the viewer's pending request of kind on st, if any.
+func (s *Service) withdraw(ctx context.Context, viewer domain.ID, st *domain.Status, kind string) error {
+	req, err := s.Store.PendingInteraction(ctx, viewer, st.ID, kind)
+	if err != nil || req == nil {
+		return err
+	}
+	return s.Store.WithdrawInteraction(ctx, req, st.URI)
 }
 
 // Reblog boosts a visible status and returns the boost's id. Only public
@@ -49,7 +96,8 @@ func (s *Service) Reblog(ctx context.Context, booster *domain.Account, prefs dom
 	case orig.Visibility == store.HeldVisibility: // only its author sees it; a boost would announce it
 		return 0, domain.Invalid("This post is held for review by a moderator: it can be boosted once it is released")
 	}
-	if err := s.CheckInteraction(ctx, booster, orig, Reblog); err != nil {
+	d, err := s.DecideInteraction(ctx, booster, orig, Reblog)
+	if err != nil {
 		return 0, err
 	}
 	if prev, err := s.Store.ReblogOf(ctx, booster.ID, orig.ID); err != nil || prev != 0 {
@@ -68,6 +116,15 @@ func (s *Service) Reblog(ctx context.Context, booster *domain.Account, prefs dom
 	if orig.Visibility == domain.Private {
 		vis = domain.Private
 	}
+	if d == NeedsApproval {
+		// Recorded as a request: the boost is created, with the
+		// request's id, once the author approves it. No boost id yet.
+		req := s.requestFor(booster, orig, store.RequestReblog)
+		req.Visibility = vis
+		req.URI = s.Cfg.URL + "/users/" + booster.Username + "/statuses/" + req.ID.String() + "/activity"
+		_, err := s.Store.CreateInteractionRequest(ctx, req)
+		return 0, err
+	}
 	bid := s.Store.IDs.Next()
 	boost := &domain.Status{
 		ID: bid, AccountID: booster.ID, Local: true, Visibility: vis, ReblogOfID: orig.ID,
@@ -83,6 +140,9 @@ func (s *Service) Reblog(ctx context.Context, booster *domain.Account, prefs dom
 func (s *Service) Unreblog(ctx context.Context, viewer, id domain.ID) (domain.ID, error) {
 	orig, err := s.visibleOriginal(ctx, viewer, id)
 	if err != nil {
+		return 0, err
+	}
+	if err := s.withdraw(ctx, viewer, orig, store.RequestReblog); err != nil {
 		return 0, err
 	}
 	bid, err := s.Store.ReblogOf(ctx, viewer, orig.ID)

@@ -188,6 +188,18 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 		if b.Held, err = s.Store.HeldVisibilities(ctx, held); err != nil {
 			return nil, err
 		}
+		reqs, err := s.Store.ReplyRequests(ctx, held)
+		if err != nil {
+			return nil, err
+		}
+		if b.Held == nil {
+			b.Held = map[domain.ID]domain.Visibility{}
+		}
+		for id, r := range reqs { // replies waiting for approval: the visibility they will get
+			if _, ok := b.Held[id]; !ok {
+				b.Held[id] = r.Visibility
+			}
+		}
 	}
 	return b, nil
 }

@@ -195,19 +195,34 @@ func (s *Service) SetInteractionDefaults(ctx context.Context, account domain.ID,
 	return s.InteractionDefaults(ctx, account)
 }
 
-// CheckInteraction is THE interaction rule: whether actor may reply to,
-// boost or favourite st (not a boost) under st's policy. The author may
-// always; so may the accounts st mentions reply (as in GoToSocial).
-// Values in manual_approval need the author's approval, which agora does
-// not ask for yet: such interactions are refused. A refusal is a
-// Forbidden error saying who the author accepts.
-func (s *Service) CheckInteraction(ctx context.Context, actor *domain.Account, st *domain.Status, kind Interaction) error {
+// Decision is the outcome of an interaction under a post's policy.
+type Decision int
+
+// The outcomes of DecideInteraction besides a refusal.
+const (
+	Allowed       Decision = iota // done at once
+	NeedsApproval                 // done once the author approves it
+)
+
+// DecideInteraction is THE interaction rule: whether actor may reply to,
+// boost or favourite st (not a boost) under st's policy, at once or with
+// the author's approval (manual_approval). The author may always; so may
+// the accounts st mentions reply (as in GoToSocial). As in GoToSocial,
+// the more specific value wins: an account named in manual_approval
+// needs approval even when automatic_approval has "public", and one named
+// in automatic_approval needs none. A refusal is a Forbidden error saying
+// whom the author accepts.
+func (s *Service) DecideInteraction(ctx context.Context, actor *domain.Account, st *domain.Status, kind Interaction) (Decision, error) {
 	if actor.ID == st.AccountID {
-		return nil
+		return Allowed, nil
+	}
+	if st.Visibility == store.HeldVisibility {
+		// A post itself held or pending: nobody else can see it.
+		return 0, domain.Forbidden("This post is not published yet")
 	}
 	pol, err := s.PolicyOf(ctx, st)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	rule := pol.CanReply
 	switch kind {
@@ -218,55 +233,207 @@ func (s *Service) CheckInteraction(ctx context.Context, actor *domain.Account, s
 	}
 	rel, err := s.Store.ViewerRelations(ctx, actor.ID, []domain.ID{st.AccountID}, []domain.ID{st.ID})
 	if err != nil {
-		return err
+		return 0, err
 	}
 	if kind == Reply && rel.Mentioned[st.ID] {
-		return nil
+		return Allowed, nil
+	}
+	uri := s.actorURI(actor)
+	if slices.Contains(rule.AutomaticApproval, uri) {
+		return Allowed, nil
+	}
+	if slices.Contains(rule.ManualApproval, uri) {
+		return NeedsApproval, nil
 	}
 	var followedByAuthor *bool
-	for _, v := range rule.AutomaticApproval {
-		ok := false
+	matches := func(v string) (bool, error) {
 		switch v {
 		case store.PolicyPublic:
-			ok = true
+			return true, nil
 		case store.PolicyFollowers:
-			ok = rel.Following[st.AccountID]
+			return rel.Following[st.AccountID], nil
 		case store.PolicyMentioned:
-			ok = rel.Mentioned[st.ID]
-		case store.PolicyAuthor, store.PolicyMe:
-			ok = false // handled above
+			return rel.Mentioned[st.ID], nil
 		case store.PolicyFollowing:
 			if followedByAuthor == nil {
 				f, err := s.Store.IsFollowing(ctx, st.AccountID, actor.ID)
 				if err != nil {
-					return err
+					return false, err
 				}
 				followedByAuthor = &f
 			}
-			ok = *followedByAuthor
-		default: // an actor URI, from a remote policy
-			ok = v == s.actorURI(actor)
+			return *followedByAuthor, nil
 		}
-		if ok {
-			return nil
+		return false, nil // the author (handled above) or another actor's URI
+	}
+	for _, list := range []struct {
+		vals []string
+		d    Decision
+	}{{rule.AutomaticApproval, Allowed}, {rule.ManualApproval, NeedsApproval}} {
+		for _, v := range list.vals {
+			ok, err := matches(v)
+			if err != nil {
+				return 0, err
+			}
+			if ok {
+				return list.d, nil
+			}
 		}
 	}
-	return domain.Forbidden("%s", refusal(kind, rule))
+	return 0, domain.Forbidden("%s", refusal(kind, rule))
+}
+
+// CheckInteraction is DecideInteraction for callers that cannot wait for
+// an approval: an interaction that needs one is refused too.
+func (s *Service) CheckInteraction(ctx context.Context, actor *domain.Account, st *domain.Status, kind Interaction) error {
+	d, err := s.DecideInteraction(ctx, actor, st, kind)
+	if err != nil {
+		return err
+	}
+	if d == NeedsApproval {
+		return domain.Forbidden("The author must approve %s on this post first", interactionNouns[kind])
+	}
+	return nil
 }
 
 // admitRemote decides whether a remote status may be stored: a reply to a
 // local post that its policy does not allow is refused (dropped by
-// federation: not stored, shown or notified). It may change in before it
-// is stored, and returns a function to run once the status is stored
-// under its id (nil when there is none). Every path that stores remote
-// statuses calls it.
+// federation: not stored, shown or notified). One that needs the author's
+// approval is stored pending: quietly first (direct, without its parent
+// and mentions, so that storing it reaches nobody), then held with its
+// request by after. It may change in before it is stored, and returns a
+// function to run once the status is stored under its id (nil when there
+// is none). Every path that stores remote statuses calls it.
 func (s *Service) admitRemote(ctx context.Context, in *RemoteStatus) (after func(context.Context, domain.ID) error, err error) {
-	if p := in.InReplyTo; p != nil && p.Local {
-		if err := s.CheckInteraction(ctx, in.Author, p, Reply); err != nil {
-			return nil, err
+	p := in.InReplyTo
+	if p == nil || !p.Local {
+		return nil, nil
+	}
+	d, err := s.DecideInteraction(ctx, in.Author, p, Reply)
+	if err != nil || d == Allowed {
+		return nil, err
+	}
+	if !domain.ValidVisibility(in.Visibility) {
+		return nil, domain.Invalid("unknown visibility %q", in.Visibility)
+	}
+	vis := in.Visibility
+	if visibilityRank(p.Visibility) >= visibilityRank(domain.Private) && visibilityRank(vis) < visibilityRank(p.Visibility) {
+		vis = p.Visibility
+	}
+	mentions, author, uri := in.Mentions, in.Author, in.URI
+	in.InReplyTo, in.Mentions, in.Visibility = nil, nil, domain.Direct
+	return func(ctx context.Context, id domain.ID) error {
+		var kept []domain.ID
+		for _, a := range mentions {
+			if a == author.ID || slices.Contains(kept, a) || len(kept) >= MaxMentions {
+				continue
+			}
+			blocked, err := s.Store.BlockedEither(ctx, author.ID, a)
+			if err != nil {
+				return err
+			}
+			if !blocked {
+				kept = append(kept, a)
+			}
+		}
+		req := &store.InteractionRequest{ID: s.Store.IDs.Next(), AccountID: author.ID, Visibility: vis, URI: uri}
+		return s.Store.HoldRemoteReply(ctx, id, p, kept, req)
+	}, nil
+}
+
+// AuthorizationURI is the URI of the authorization a local author gives
+// to an accepted request (GoToSocial's ReplyAuthorization,
+// LikeAuthorization or AnnounceAuthorization, served by federation).
+func AuthorizationURI(base, author string, req domain.ID) string {
+	return base + "/users/" + author + "/authorizations/" + req.String()
+}
+
+// requestFor starts the request of actor's interaction with st.
+func (s *Service) requestFor(actor *domain.Account, st *domain.Status, kind string) *store.InteractionRequest {
+	return &store.InteractionRequest{ID: s.Store.IDs.Next(), Kind: kind, StatusID: st.ID, TargetAccountID: st.AccountID, AccountID: actor.ID}
+}
+
+// InteractionRequest returns a request waiting for (or answered by) the
+// viewer, the author of the post it is about; others' are not found.
+func (s *Service) InteractionRequest(ctx context.Context, viewer, id domain.ID) (*store.InteractionRequest, error) {
+	req, err := s.Store.InteractionRequestByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if req.TargetAccountID != viewer {
+		return nil, domain.NotFound()
+	}
+	return req, nil
+}
+
+// AnswerInteraction is the viewer's approval (accept) or refusal of a
+// request about one of their posts. An accepted interaction is performed
+// as if it had been allowed at once; a refused reply stays visible to its
+// author only.
+func (s *Service) AnswerInteraction(ctx context.Context, viewer, id domain.ID, accept bool) (*store.InteractionRequest, error) {
+	req, err := s.InteractionRequest(ctx, viewer, id)
+	if err != nil {
+		return nil, err
+	}
+	if !req.Pending() {
+		return nil, domain.E(domain.KindConflict, "This request was already answered")
+	}
+	if !accept {
+		return req, s.Store.RejectInteraction(ctx, req)
+	}
+	author, err := s.Store.Account(ctx, viewer)
+	if err != nil {
+		return nil, err
+	}
+	return req, s.acceptInteraction(ctx, req, AuthorizationURI(s.Cfg.URL, author.Username, req.ID))
+}
+
+// AnswerRemoteApproval applies a remote author's answer to a local
+// account's request: an accepted interaction is performed and sent to
+// its audience with the authorization; a refused one stays with its
+// author. Answering twice changes nothing.
+func (s *Service) AnswerRemoteApproval(ctx context.Context, req *store.InteractionRequest, accept bool, authorization string) error {
+	if !req.Pending() {
+		return nil
+	}
+	if !accept {
+		return s.Store.RejectInteraction(ctx, req)
+	}
+	if err := s.acceptInteraction(ctx, req, authorization); err != nil {
+		return err
+	}
+	if req.Kind == store.RequestReply {
+		// The note is rendered from the released reply: once committed.
+		return s.Store.FederateInteraction(ctx, req, store.InteractionApproved)
+	}
+	return nil
+}
+
+// acceptInteraction performs an accepted request (store.AcceptInteraction)
+// with the boost it creates.
+func (s *Service) acceptInteraction(ctx context.Context, req *store.InteractionRequest, authorization string) error {
+	var boost *domain.Status
+	if req.Kind == store.RequestReblog {
+		orig, err := s.Store.Status(ctx, req.StatusID)
+		if err != nil {
+			return err
+		}
+		booster, err := s.Store.Account(ctx, req.AccountID)
+		if err != nil {
+			return err
+		}
+		boost = &domain.Status{ID: req.ID, AccountID: booster.ID, Local: booster.Local(), Visibility: req.Visibility,
+			ReblogOfID: orig.ID, URI: req.URI, ConversationID: orig.ConversationID, CreatedAt: s.Store.Now()}
+		if booster.Local() {
+			// Its id and URI are the request's: the Announce the remote
+			// author approved named them.
+			boost.URL = s.Cfg.URL + "/@" + booster.Username + "/" + req.ID.String()
+		} else {
+			boost.ID = s.Store.IDs.Next()
 		}
 	}
-	return nil, nil
+	_, err := s.Store.AcceptInteraction(ctx, req, authorization, boost)
+	return err
 }
 
 // actorURI is an account's ActivityPub id (a local account's may be
@@ -278,10 +445,24 @@ func (s *Service) actorURI(a *domain.Account) string {
 	return s.Cfg.URL + "/users/" + a.Username
 }
 
-// refusal says whom the author accepts an interaction from.
+// refusal says whom the author accepts an interaction from, at once and
+// with their approval.
 func refusal(kind Interaction, rule store.PolicyRule) string {
+	noun := interactionNouns[kind]
+	msg := "The author does not accept " + noun + " on this post"
+	if who := whoOf(rule.AutomaticApproval); len(who) > 0 {
+		msg = "The author only accepts " + noun + " from " + joinOr(who)
+	}
+	if who := whoOf(rule.ManualApproval); len(who) > 0 {
+		msg += "; " + noun + " from " + joinOr(who) + " need their approval"
+	}
+	return msg
+}
+
+// whoOf describes a policy list's accounts (the author and public aside).
+func whoOf(vals []string) []string {
 	var who []string
-	for _, v := range rule.AutomaticApproval {
+	for _, v := range vals {
 		switch v {
 		case store.PolicyFollowers:
 			who = append(who, "their followers")
@@ -296,15 +477,7 @@ func refusal(kind Interaction, rule store.PolicyRule) string {
 			}
 		}
 	}
-	noun := interactionNouns[kind]
-	msg := "The author does not accept " + noun + " on this post"
-	if len(who) > 0 {
-		msg = "The author only accepts " + noun + " from " + joinOr(who)
-	}
-	if len(rule.ManualApproval) > 0 {
-		msg += "; " + noun + " that need the author's approval are not supported yet"
-	}
-	return msg
+	return who
 }
 
 func joinOr(items []string) string {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/store"
 )
 
 // ReblogRemote records a remote account's boost of orig, with the
@@ -19,8 +20,10 @@ func (s *Service) ReblogRemote(ctx context.Context, booster *domain.Account, ori
 		orig.Visibility == domain.Private && orig.AccountID != booster.ID:
 		return 0, domain.Forbidden("This action is not allowed")
 	}
+	d := Allowed
 	if orig.Local {
-		if err := s.CheckInteraction(ctx, booster, orig, Reblog); err != nil {
+		var err error
+		if d, err = s.DecideInteraction(ctx, booster, orig, Reblog); err != nil {
 			return 0, err
 		}
 	}
@@ -32,6 +35,17 @@ func (s *Service) ReblogRemote(ctx context.Context, booster *domain.Account, ori
 	}
 	if orig.Visibility == domain.Private {
 		vis = domain.Private
+	}
+	if d == NeedsApproval {
+		// Pending: the boost is stored once the author approves it (and
+		// the Announce's server gets the Accept). No boost id yet.
+		if prev, err := s.Store.InteractionRequestByURI(ctx, uri); err == nil && prev.AccountID == booster.ID {
+			return 0, nil
+		}
+		req := s.requestFor(booster, orig, store.RequestReblog)
+		req.Visibility, req.URI = vis, uri
+		_, err := s.Store.CreateInteractionRequest(ctx, req)
+		return 0, err
 	}
 	now := s.Store.Now()
 	if published.IsZero() || published.After(now) {
@@ -54,7 +68,17 @@ func (s *Service) FavouriteRemote(ctx context.Context, liker *domain.Account, st
 		return domain.Forbidden("This action is not allowed")
 	}
 	if st.Local {
-		if err := s.CheckInteraction(ctx, liker, st, Favourite); err != nil {
+		d, err := s.DecideInteraction(ctx, liker, st, Favourite)
+		if err != nil {
+			return err
+		}
+		if d == NeedsApproval {
+			if prev, err := s.Store.InteractionRequestByURI(ctx, uri); err == nil && prev.AccountID == liker.ID {
+				return nil // the same Like again
+			}
+			req := s.requestFor(liker, st, store.RequestFavourite)
+			req.URI = uri
+			_, err = s.Store.CreateInteractionRequest(ctx, req)
 			return err
 		}
 	}

@@ -274,14 +274,16 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 		Visibility: vis, Language: lang, ConversationID: id, ApplicationID: in.ApplicationID,
 		CreatedAt: s.Store.Now(), MentionedAccountIDs: c.mentions, Tags: c.tags,
 	}
+	decision, replyTo := Allowed, (*domain.Status)(nil)
 	if in.InReplyToID != 0 {
 		parent, err := s.visibleOriginal(ctx, author.ID, in.InReplyToID)
 		if err != nil {
 			return 0, err
 		}
-		if err := s.CheckInteraction(ctx, author, parent, Reply); err != nil {
+		if decision, err = s.DecideInteraction(ctx, author, parent, Reply); err != nil {
 			return 0, err
 		}
+		replyTo = parent
 		st.InReplyToID, st.InReplyToAccountID, st.ConversationID = parent.ID, parent.AccountID, parent.ConversationID
 		// A reply to a followers-only or direct status stays at least as narrow.
 		if visibilityRank(parent.Visibility) >= visibilityRank(domain.Private) && visibilityRank(st.Visibility) < visibilityRank(parent.Visibility) {
@@ -311,6 +313,10 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 	if err != nil {
 		return 0, err
 	}
+	if decision == NeedsApproval {
+		return s.postPendingReply(ctx, author, replyTo, store.NewStatus{Status: st, Poll: c.poll, MediaIDs: c.media,
+			InteractionPolicy: policy, Quote: quote})
+	}
 	notify := st.Visibility != domain.Direct && (st.InReplyToID == 0 || st.InReplyToAccountID == author.ID)
 	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify, MediaIDs: c.media,
 		InteractionPolicy: policy, Hold: hold, Quote: quote}
@@ -321,6 +327,25 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 		got, _, err = s.Store.CreateStatus(ctx, n)
 	}
 	return got, err
+}
+
+// postPendingReply stores a reply that waits for the approval of the
+// author it replies to (store.CreatePendingReply) and, to a remote
+// author, sends it to them alone. The spam heuristics' hold does not
+// apply: nobody but that author sees it before they approve it.
+func (s *Service) postPendingReply(ctx context.Context, author *domain.Account, parent *domain.Status, n store.NewStatus) (domain.ID, error) {
+	req := s.requestFor(author, parent, store.RequestReply)
+	req.URI = n.Status.URI
+	if err := s.Store.CreatePendingReply(ctx, n, req); err != nil {
+		return 0, err
+	}
+	if !parent.Local {
+		// Rendered from the committed reply (its mentions, tags, media).
+		if err := s.Store.FederateInteraction(ctx, req, store.InteractionAsked); err != nil {
+			return 0, err
+		}
+	}
+	return n.Status.ID, nil
 }
 
 // EditInput is an edit as a client sends it. A nil Poll removes the poll,
@@ -445,7 +470,27 @@ func (s *Service) Delete(ctx context.Context, viewer, id domain.ID) (*domain.Sta
 	if st.AccountID != viewer {
 		return nil, domain.Forbidden("This action is not allowed")
 	}
-	return st, s.Store.DeleteStatus(ctx, st)
+	var asked *store.InteractionRequest // a reply sent for approval only
+	if st.Visibility == store.HeldVisibility && st.InReplyToID != 0 {
+		reqs, err := s.Store.ReplyRequests(ctx, []domain.ID{st.ID})
+		if err != nil {
+			return nil, err
+		}
+		if r := reqs[st.ID]; r != nil && r.AcceptedAt == nil {
+			if target, err := s.Store.Account(ctx, r.TargetAccountID); err == nil && !target.Local() {
+				asked = r
+			}
+		}
+	}
+	if err := s.Store.DeleteStatus(ctx, st); err != nil {
+		return nil, err
+	}
+	if asked != nil {
+		if err := s.Store.TellPendingReplyDeleted(ctx, asked, st.URI); err != nil {
+			return nil, err
+		}
+	}
+	return st, nil
 }
 
 // Get returns a status the viewer may see.

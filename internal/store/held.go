@@ -24,6 +24,11 @@ type Hold struct {
 	Score   int
 	Signals string // JSON list of the signals
 	Comment string // the report's comment: the signals explained
+	// Decision is the automated decision the hold is (DSA Art. 17: a
+	// restriction of visibility needs a statement of reasons), filled in
+	// by the moderation rules; holdStatus sets its ids and dates. Nil
+	// records none.
+	Decision *Decision
 }
 
 // HeldStatus is a held post's review record.
@@ -38,20 +43,22 @@ type HeldStatus struct {
 	HeldAt          time.Time
 	ReleasedAt      *time.Time
 	ReleasedBy      domain.ID
+	DecisionID      domain.ID // the automated decision of the hold
 }
 
 const heldColumns = `status_id, account_id, visibility, notify_followers, score, signals, report_id, held_at,
-	released_at, released_by_account_id`
+	released_at, released_by_account_id, decision_id`
 
 func scanHeld(r scanner) (*HeldStatus, error) {
 	var h HeldStatus
 	var vis string
-	var report, released, by sql.NullInt64
+	var report, released, by, decision sql.NullInt64
 	var held int64
-	if err := r.Scan(&h.StatusID, &h.AccountID, &vis, &h.NotifyFollowers, &h.Score, &h.Signals, &report, &held, &released, &by); err != nil {
+	if err := r.Scan(&h.StatusID, &h.AccountID, &vis, &h.NotifyFollowers, &h.Score, &h.Signals, &report, &held, &released, &by, &decision); err != nil {
 		return nil, err
 	}
 	h.Visibility, h.ReportID, h.ReleasedBy = domain.Visibility(vis), domain.ID(report.Int64), domain.ID(by.Int64)
+	h.DecisionID = domain.ID(decision.Int64)
 	h.HeldAt, h.ReleasedAt = fromMs(held), optTime(released)
 	return &h, nil
 }
@@ -67,9 +74,27 @@ func (s *Store) holdStatus(ctx context.Context, tx *sql.Tx, n NewStatus, visibil
 	if err := s.insertReport(ctx, tx, r); err != nil {
 		return err
 	}
+	var decision domain.ID
+	if n.Hold.Decision != nil {
+		// The statement of reasons of the hold, with its notification to
+		// the author, in the transaction of the post.
+		d := *n.Hold.Decision
+		d.ID, d.ReportID, d.TargetAccountID, d.StatusIDs = s.IDs.Next(), r.ID, st.AccountID, []domain.ID{st.ID}
+		d.ContentDate, d.DecidedAt = st.CreatedAt, s.Now()
+		if d.RuleIDs == nil {
+			d.RuleIDs = []domain.ID{}
+		}
+		if err := s.InsertDecision(ctx, tx, &d); err != nil {
+			return err
+		}
+		if err := s.InsertModerationNotification(ctx, tx, st.AccountID, "moderation_warning", d.ID); err != nil {
+			return err
+		}
+		decision = d.ID
+	}
 	_, err := tx.ExecContext(ctx, `INSERT INTO held_statuses (status_id, account_id, visibility, notify_followers, score, signals,
-		report_id, held_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, int64(st.ID), int64(st.AccountID), string(visibility),
-		n.NotifyFollowers, n.Hold.Score, n.Hold.Signals, int64(r.ID), s.nowMs())
+		report_id, held_at, decision_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, int64(st.ID), int64(st.AccountID), string(visibility),
+		n.NotifyFollowers, n.Hold.Score, n.Hold.Signals, int64(r.ID), s.nowMs(), nullID(decision))
 	if err != nil {
 		return fmt.Errorf("hold status: %w", err)
 	}
@@ -144,6 +169,9 @@ func (s *Store) ReleaseHeld(ctx context.Context, tx *sql.Tx, id, by domain.ID) (
 		int64(id), now, nullID(by)); err != nil {
 		return nil, fmt.Errorf("mark released: %w", err)
 	}
+	if err := s.EndHoldDecisions(ctx, tx, []domain.ID{h.DecisionID}, 0); err != nil {
+		return nil, err
+	}
 	if h.ReportID != 0 {
 		if _, err := tx.ExecContext(ctx, `UPDATE reports SET state = 'resolved', action_taken_at = $2, action_taken_by_account_id = $3,
 			updated_at = $2 WHERE id = $1 AND state <> 'resolved'`, int64(h.ReportID), now, nullID(by)); err != nil {
@@ -168,6 +196,10 @@ func (s *Store) ReleaseHeld(ctx context.Context, tx *sql.Tx, id, by domain.ID) (
 		if err := s.notifyFollowers(ctx, tx, st); err != nil {
 			return nil, err
 		}
+	}
+	// A quote of a remote post asks its author now (quotes.go).
+	if err := s.requestRemoteQuote(ctx, tx, st.ID); err != nil {
+		return nil, err
 	}
 	return st, s.federate(ctx, tx, statusOutgoing("Create", st))
 }
@@ -209,6 +241,47 @@ func (s *Store) HeldVisibilities(ctx context.Context, ids []domain.ID) (map[doma
 			return nil, err
 		}
 		out[domain.ID(id)] = domain.Visibility(v)
+	}
+	return out, rows.Err()
+}
+
+// EndHoldDecisions records in q's transaction that the visibility
+// restriction of hold decisions ended now (a release, or a moderator's
+// decision replacing them when by is not 0): ends_at says when (the
+// Transparency Database's end_date_visibility_restriction) and expired_at
+// that it is over. A release is not an overruling: overruled_at is left
+// to appeals.
+func (s *Store) EndHoldDecisions(ctx context.Context, q db.Querier, ids []domain.ID, by domain.ID) error {
+	for _, id := range ids {
+		if id == 0 {
+			continue
+		}
+		now := s.nowMs()
+		_, err := q.ExecContext(ctx, `UPDATE moderation_decisions SET ends_at = COALESCE(ends_at, $2), expired_at = COALESCE(expired_at, $2),
+			superseded_by = COALESCE(superseded_by, $3) WHERE id = $1 AND action = 'hold'`, int64(id), now, nullID(by))
+		if err != nil {
+			return fmt.Errorf("end hold decision: %w", err)
+		}
+	}
+	return nil
+}
+
+// HoldDecisionsOfReport lists the hold decisions answering an automated
+// report that are still in force, with their held statuses.
+func (s *Store) HoldDecisionsOfReport(ctx context.Context, q db.Querier, report domain.ID) (map[domain.ID]domain.ID, error) {
+	rows, err := q.QueryContext(ctx, `SELECT h.decision_id, h.status_id FROM held_statuses h JOIN moderation_decisions d ON d.id = h.decision_id
+		WHERE h.report_id = $1 AND d.expired_at IS NULL`, int64(report))
+	if err != nil {
+		return nil, fmt.Errorf("load hold decisions: %w", err)
+	}
+	defer rows.Close()
+	out := map[domain.ID]domain.ID{}
+	for rows.Next() {
+		var d, st int64
+		if err := rows.Scan(&d, &st); err != nil {
+			return nil, err
+		}
+		out[domain.ID(d)] = domain.ID(st)
 	}
 	return out, rows.Err()
 }

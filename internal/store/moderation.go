@@ -37,24 +37,27 @@ type Decision struct {
 	EndsAt             *time.Time
 	AppealDeadline     time.Time
 	OverruledAt        *time.Time
+	// SupersededBy is the decision that replaced this one (a moderator's
+	// decision on a post the spam heuristics held).
+	SupersededBy domain.ID
 }
 
 const decisionColumns = `id, report_id, target_account_id, status_ids, action, ground, rule_ids, legal_ground,
 	explanation, facts, category, source_type, automated_detection, automated_decision, content_date,
-	decided_by_account_id, decided_at, ends_at, appeal_deadline, overruled_at`
+	decided_by_account_id, decided_at, ends_at, appeal_deadline, overruled_at, superseded_by`
 
 func scanDecision(r scanner) (*Decision, error) {
 	var d Decision
-	var report, by, ends, overruled sql.NullInt64
+	var report, by, ends, overruled, superseded sql.NullInt64
 	var statuses, rules string
 	var content, decided, deadline int64
 	err := r.Scan(&d.ID, &report, &d.TargetAccountID, &statuses, &d.Action, &d.Ground, &rules, &d.LegalGround,
 		&d.Explanation, &d.Facts, &d.Category, &d.SourceType, &d.AutomatedDetection, &d.AutomatedDecision, &content,
-		&by, &decided, &ends, &deadline, &overruled)
+		&by, &decided, &ends, &deadline, &overruled, &superseded)
 	if err != nil {
 		return nil, err
 	}
-	d.ReportID, d.DecidedBy = domain.ID(report.Int64), domain.ID(by.Int64)
+	d.ReportID, d.DecidedBy, d.SupersededBy = domain.ID(report.Int64), domain.ID(by.Int64), domain.ID(superseded.Int64)
 	d.StatusIDs, d.RuleIDs = parseIDsJSON(statuses), parseIDsJSON(rules)
 	d.ContentDate, d.DecidedAt, d.AppealDeadline = fromMs(content), fromMs(decided), fromMs(deadline)
 	d.EndsAt, d.OverruledAt = optTime(ends), optTime(overruled)
@@ -64,11 +67,11 @@ func scanDecision(r scanner) (*Decision, error) {
 // InsertDecision stores a decision in q's transaction; the caller sets ID.
 func (s *Store) InsertDecision(ctx context.Context, q db.Querier, d *Decision) error {
 	_, err := q.ExecContext(ctx, `INSERT INTO moderation_decisions (`+decisionColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21)`,
 		int64(d.ID), nullID(d.ReportID), int64(d.TargetAccountID), idsJSON(d.StatusIDs), d.Action, d.Ground,
 		idsJSON(d.RuleIDs), d.LegalGround, d.Explanation, d.Facts, d.Category, d.SourceType, d.AutomatedDetection,
 		d.AutomatedDecision, ms(d.ContentDate), nullID(d.DecidedBy), ms(d.DecidedAt), optMs(d.EndsAt),
-		ms(d.AppealDeadline), optMs(d.OverruledAt))
+		ms(d.AppealDeadline), optMs(d.OverruledAt), nullID(d.SupersededBy))
 	if err != nil {
 		return fmt.Errorf("insert decision: %w", err)
 	}
@@ -246,15 +249,18 @@ type Appeal struct {
 	DecidedBy  domain.ID
 	DecidedAt  *time.Time
 	CreatedAt  time.Time
+	// ContactEmail is where a remote person who appealed from a public
+	// statement page is answered (they have no account here).
+	ContactEmail string
 }
 
-const appealColumns = `id, decision_id, account_id, text, state, response, decided_by_account_id, decided_at, created_at`
+const appealColumns = `id, decision_id, account_id, text, state, response, decided_by_account_id, decided_at, created_at, contact_email`
 
 func scanAppeal(r scanner) (*Appeal, error) {
 	var a Appeal
 	var by, decided sql.NullInt64
 	var created int64
-	if err := r.Scan(&a.ID, &a.DecisionID, &a.AccountID, &a.Text, &a.State, &a.Response, &by, &decided, &created); err != nil {
+	if err := r.Scan(&a.ID, &a.DecisionID, &a.AccountID, &a.Text, &a.State, &a.Response, &by, &decided, &created, &a.ContactEmail); err != nil {
 		return nil, err
 	}
 	a.DecidedBy, a.DecidedAt, a.CreatedAt = domain.ID(by.Int64), optTime(decided), fromMs(created)
@@ -264,9 +270,29 @@ func scanAppeal(r scanner) (*Appeal, error) {
 // InsertAppeal stores a pending appeal.
 func (s *Store) InsertAppeal(ctx context.Context, a *Appeal) error {
 	a.ID, a.CreatedAt, a.State = s.IDs.Next(), s.Now(), "pending"
-	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO appeals (id, decision_id, account_id, text, state, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6)`, int64(a.ID), int64(a.DecisionID), int64(a.AccountID), a.Text, a.State, ms(a.CreatedAt))
+	_, err := s.DB.W.ExecContext(ctx, `INSERT INTO appeals (id, decision_id, account_id, text, state, created_at, contact_email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7)`, int64(a.ID), int64(a.DecisionID), int64(a.AccountID), a.Text, a.State, ms(a.CreatedAt),
+		a.ContactEmail)
 	return err
+}
+
+// InsertStatementLink stores, in q's transaction, the hash of the token
+// that opens a decision's public statement page (for remote accounts).
+func (s *Store) InsertStatementLink(ctx context.Context, q db.Querier, decision domain.ID, tokenHash string) error {
+	_, err := q.ExecContext(ctx, `INSERT INTO statement_links (decision_id, token_hash, created_at) VALUES ($1, $2, $3)`,
+		int64(decision), tokenHash, s.nowMs())
+	if err != nil {
+		return fmt.Errorf("insert statement link: %w", err)
+	}
+	return nil
+}
+
+// DecisionByStatementToken loads the decision whose public statement page
+// the token (by its hash) opens; not found otherwise.
+func (s *Store) DecisionByStatementToken(ctx context.Context, tokenHash string) (*Decision, error) {
+	d, err := scanDecision(s.DB.R.QueryRowContext(ctx, `SELECT `+decisionColumns+` FROM moderation_decisions
+		WHERE id = (SELECT decision_id FROM statement_links WHERE token_hash = $1)`, tokenHash))
+	return d, notFound(err, "statement")
 }
 
 // Appeal loads one appeal.

@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/domain"
 )
 
@@ -141,4 +144,38 @@ func (s *Store) DeleteRule(ctx context.Context, id domain.ID) error {
 		return domain.NotFound()
 	}
 	return nil
+}
+
+// ServiceAccount is a local account without a login that speaks for the
+// server (the statements of reasons sent to other servers), found by its
+// username or created, in q's transaction. A username already taken by a
+// person is a conflict: the service never speaks through a member.
+func (s *Store) ServiceAccount(ctx context.Context, q db.Querier, baseURL, username, displayName, note string) (*domain.Account, error) {
+	a, err := scanAccount(q.QueryRowContext(ctx, `SELECT `+accountColumns+` FROM accounts a
+		WHERE lower(a.username) = $1 AND a.domain = ''`, strings.ToLower(username)))
+	switch {
+	case err == nil:
+		var person bool
+		if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM users WHERE account_id = $1)`, int64(a.ID)).Scan(&person); err != nil {
+			return nil, err
+		}
+		if person {
+			return nil, domain.E(domain.KindConflict, "the username %s belongs to a member, not to the service", username)
+		}
+		return a, nil
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, fmt.Errorf("load service account: %w", err)
+	}
+	now := s.Now()
+	a = &domain.Account{
+		ID: s.IDs.Next(), Username: username, DisplayName: displayName, Note: note, NoteSource: note,
+		Fields: []domain.Field{}, Bot: true, Locked: true,
+		URI: baseURL + "/users/" + username, URL: baseURL + "/@" + username,
+		InboxURL: baseURL + "/users/" + username + "/inbox", SharedInboxURL: baseURL + "/inbox",
+		FollowersURL: baseURL + "/users/" + username + "/followers", CreatedAt: now, UpdatedAt: now,
+	}
+	if err := insertAccount(ctx, q, a); err != nil {
+		return nil, fmt.Errorf("create service account: %w", err)
+	}
+	return a, nil
 }

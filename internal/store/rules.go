@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/agora-social/agora/internal/domain"
@@ -40,18 +41,54 @@ func (s *Store) AddRule(ctx context.Context, text, hint string) (Rule, error) {
 	return r, err
 }
 
+// MoveRule moves a rule one place up (by -1) or down (by +1) in the order
+// of the rules; at either end it stays (no error: the order is what was
+// asked). Positions are renumbered 1..n in the transaction, so rules that
+// shared a position (older rows) get a strict order.
+func (s *Store) MoveRule(ctx context.Context, id domain.ID, by int) error {
+	if by != -1 && by != 1 {
+		return domain.Invalid("move: up or down")
+	}
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		ids, err := scanIDs(tx.QueryContext(ctx, `SELECT id FROM rules ORDER BY position, id`))
+		if err != nil {
+			return fmt.Errorf("load rules order: %w", err)
+		}
+		at := -1
+		for i, x := range ids {
+			if x == id {
+				at = i
+			}
+		}
+		if at < 0 {
+			return domain.NotFound()
+		}
+		if to := at + by; to >= 0 && to < len(ids) {
+			ids[at], ids[to] = ids[to], ids[at]
+		}
+		for i, x := range ids {
+			if _, err := tx.ExecContext(ctx, `UPDATE rules SET position = $2 WHERE id = $1`, int64(x), i+1); err != nil {
+				return fmt.Errorf("move rule: %w", err)
+			}
+		}
+		return nil
+	})
+}
+
 // InstanceStats are the figures the instance and nodeinfo documents show.
 type InstanceStats struct {
 	Users, ActiveMonth, ActiveHalfYear, Statuses, Domains int64
 }
 
-// Stats counts local users, local statuses and known remote domains.
+// Stats counts local users (accounts with a login: not the service
+// account that sends statements of reasons), local statuses and known
+// remote domains.
 func (s *Store) Stats(ctx context.Context) (InstanceStats, error) {
 	var st InstanceStats
 	month := s.Now().AddDate(0, -1, 0).UnixMilli()
 	half := s.Now().AddDate(0, -6, 0).UnixMilli()
 	err := s.DB.R.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM accounts WHERE domain = '' AND suspended_at IS NULL),
+		(SELECT count(*) FROM accounts a WHERE domain = '' AND suspended_at IS NULL AND EXISTS (SELECT 1 FROM users u WHERE u.account_id = a.id)),
 		(SELECT count(*) FROM accounts WHERE domain = '' AND last_status_at >= $1),
 		(SELECT count(*) FROM accounts WHERE domain = '' AND last_status_at >= $2),
 		(SELECT COALESCE(SUM(statuses_count), 0) FROM accounts WHERE domain = ''),

@@ -7,6 +7,7 @@ import (
 
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/graph"
+	"github.com/agora-social/agora/internal/statuses"
 )
 
 // pathID reads an id path segment.
@@ -54,6 +55,11 @@ func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 			id, err = h.statuses.Unfavourite(ctx, viewer, id)
 		}
 		flash = pick(set, "flash_favourited", "flash_unfavourited")
+		if set && err == nil {
+			if p, _ := h.statuses.PendingInteraction(ctx, viewer, id, statuses.Favourite); p {
+				flash = "flash_favourite_pending"
+			}
+		}
 	case "boost":
 		if set {
 			_, err = h.statuses.Reblog(ctx, q.acct, q.user.Preferences, id, "")
@@ -61,6 +67,11 @@ func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 			id, err = h.statuses.Unreblog(ctx, viewer, id)
 		}
 		flash = pick(set, "flash_boosted", "flash_unboosted")
+		if set && err == nil {
+			if p, _ := h.statuses.PendingInteraction(ctx, viewer, id, statuses.Reblog); p {
+				flash = "flash_boost_pending"
+			}
+		}
 	case "bookmark":
 		id, err = h.statuses.Bookmark(ctx, viewer, id, set)
 		flash = pick(set, "flash_bookmarked", "flash_unbookmarked")
@@ -103,7 +114,7 @@ func (h *Handler) statusAction(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if wantsJSON(r) {
-			writeJSON(w, statusOf(err), map[string]string{"error": errorMessage(err)})
+			writeJSON(w, statusOf(err), map[string]string{"error": q.v.Err(err)})
 			return
 		}
 		h.fail(w, r, err)
@@ -141,7 +152,7 @@ func (h *Handler) follow(w http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if wantsJSON(r) {
-			writeJSON(w, statusOf(err), map[string]string{"error": errorMessage(err)})
+			writeJSON(w, statusOf(err), map[string]string{"error": q.v.Err(err)})
 			return
 		}
 		h.fail(w, r, err)

@@ -49,10 +49,20 @@ func (h *Handler) showRules(q *request, status int, d *adminRulesData) {
 	h.render(q, status, "admin_rules")
 }
 
-// saveRule creates (id 0) or changes a rule from the form.
+// saveRule creates (id 0) or changes a rule from the form, or moves it
+// (a "move" field: up or down).
 func (h *Handler) saveRule(w http.ResponseWriter, r *http.Request, id domain.ID) {
 	q := h.adminForm(w, r, "rules", "adm_rules_title")
 	if q == nil {
+		return
+	}
+	if dir := r.PostForm.Get("move"); dir != "" && id != 0 {
+		// The Move up / Move down buttons post to the rule's own address.
+		if err := h.mod().MoveRule(r.Context(), q.user, id, dir); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		h.done(q, "flash_adm_rule_moved", nil)
 		return
 	}
 	text, hint := r.PostForm.Get("text"), r.PostForm.Get("hint")

@@ -156,7 +156,7 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		if wantsJSON(r) {
-			writeJSON(w, statusOf(err), map[string]string{"error": errorMessage(err)})
+			writeJSON(w, statusOf(err), map[string]string{"error": q.v.Err(err)})
 			return
 		}
 		f.Error = postError(q.v, err)
@@ -175,6 +175,10 @@ func (h *Handler) compose(w http.ResponseWriter, r *http.Request) {
 	flash := "flash_posted"
 	if held, err := h.Store.HeldStatusByID(r.Context(), id); err == nil && held.ReleasedAt == nil {
 		flash = "flash_held"
+	} else if in.InReplyToID != 0 {
+		if pending, err := h.statuses.PendingInteraction(r.Context(), q.acct.ID, id, statuses.Reply); err == nil && pending {
+			flash = "flash_reply_pending"
+		}
 	}
 	h.done(q, flash, map[string]string{"id": id.String()})
 }
@@ -207,5 +211,5 @@ func postError(v *view, err error) string {
 	case strings.Contains(msg, "quote_approval_policy"):
 		return v.Tr("qt_err_policy")
 	}
-	return msg
+	return v.Err(err)
 }

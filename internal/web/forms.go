@@ -32,8 +32,9 @@ func takeFlash(w http.ResponseWriter, r *http.Request, l map[string]string) stri
 }
 
 // form reads a bounded form body, loads the viewer and checks the CSRF
-// token. It answers the request itself and returns nil when any of that
-// fails. A signed-out visitor is sent to sign in when needViewer is set.
+// token and the request's origin (auth.Sessions.CheckCSRF). It answers
+// the request itself and returns nil when any of that fails. A signed-out
+// visitor is sent to sign in when needViewer is set.
 func (h *Handler) form(w http.ResponseWriter, r *http.Request, needViewer bool) *request {
 	r.Body = http.MaxBytesReader(w, r.Body, MaxFormBytes)
 	if err := r.ParseForm(); err != nil {
@@ -53,12 +54,18 @@ func (h *Handler) formRequest(w http.ResponseWriter, r *http.Request, needViewer
 		return nil
 	}
 	q.v.Path = localPath(r.PostForm.Get("return_to"), refererPath(r))
-	if !h.sessions.CheckCSRF(r, q.sess, r.PostForm.Get("authenticity_token")) {
+	if token := r.PostForm.Get("authenticity_token"); !h.sessions.CheckCSRF(r, q.sess, token) {
+		msg := q.v.Tr("csrf_failed")
+		if token == "" && r.Header.Get("Origin") == "" && r.Header.Get("Sec-Fetch-Site") == "" {
+			// A button without a token (under a status) from a browser
+			// that sends neither header: "expired" would mislead.
+			msg = q.v.Tr("csrf_no_origin")
+		}
 		if wantsJSON(r) {
-			writeJSON(w, http.StatusForbidden, map[string]string{"error": q.v.Tr("csrf_failed")})
+			writeJSON(w, http.StatusForbidden, map[string]string{"error": msg})
 			return nil
 		}
-		h.message(q, http.StatusForbidden, q.v.Tr("error_title"), q.v.Tr("csrf_failed"))
+		h.message(q, http.StatusForbidden, q.v.Tr("error_title"), msg)
 		return nil
 	}
 	if needViewer && q.acct == nil {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,7 +46,12 @@ func (h *Handler) loadImports(q *request, d *exportData) error {
 				return err
 			}
 			for _, r := range rows {
-				iv.Failed = append(iv.Failed, imports.Describe(r))
+				line, what, why := imports.Failure(r)
+				if line == 0 {
+					iv.Failed = append(iv.Failed, q.v.Err(why))
+					continue
+				}
+				iv.Failed = append(iv.Failed, q.v.Tr("imp_row", line, what, q.v.Err(why)))
 			}
 		}
 		d.Imports = append(d.Imports, iv)
@@ -97,7 +103,13 @@ func (h *Handler) importFile(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		fail(statusOf(err), q.v.Tr("imp_failed", strings.TrimSuffix(errorMessage(err), ".")))
+		msg := q.v.Err(err)
+		var de *domain.Error
+		if errors.As(err, &de) && de.Key == "imp_err_bad_rows" && len(de.Args) == 1 {
+			// The rows alone: imp_failed already says nothing was imported.
+			msg = fmt.Sprint(q.v.errArg(de.Args[0]))
+		}
+		fail(statusOf(err), q.v.Tr("imp_failed", strings.TrimSuffix(msg, ".")))
 		return
 	}
 	_ = imp

@@ -10,6 +10,7 @@ var messagesEN = map[string]string{
 	"error_internal":  "An internal error occurred; it has been logged.",
 	"error_not_found": "This page does not exist, or you may not see it.",
 	"csrf_failed":     "This form has expired. Go back, reload the page and send it again.",
+	"csrf_no_origin":  "Your browser did not say which site this button was pressed on, so it was refused. Use an up-to-date browser, or reload the page and try again.",
 	"sign_in_needed":  "Sign in first.",
 
 	"nav_home":                "Home",
@@ -226,6 +227,7 @@ var messagesFR = map[string]string{
 	"error_internal":  "Une erreur interne s’est produite ; elle a été journalisée.",
 	"error_not_found": "Cette page n’existe pas, ou vous ne pouvez pas la voir.",
 	"csrf_failed":     "Ce formulaire a expiré. Revenez en arrière, rechargez la page et envoyez-le à nouveau.",
+	"csrf_no_origin":  "Votre navigateur n’a pas indiqué sur quel site ce bouton a été pressé : il a été refusé. Utilisez un navigateur à jour, ou rechargez la page et réessayez.",
 	"sign_in_needed":  "Connectez-vous d’abord.",
 
 	"nav_home":                "Accueil",

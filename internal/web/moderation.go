@@ -43,6 +43,7 @@ func (h *Handler) registerModeration(mux *http.ServeMux) {
 	mux.HandleFunc("GET /transparency", h.transparencyPage)
 	mux.HandleFunc("GET /statements/{id}", h.statementPage)
 	mux.HandleFunc("POST /statements/{id}/appeal", h.postStatementAppeal)
+	h.registerPublicStatements(mux) // statement_public.go: statements to remote accounts
 	mux.HandleFunc("GET /admin/reports", h.queuePage)
 	mux.HandleFunc("GET /admin/reports/{id}", h.reportAdminPage)
 	mux.HandleFunc("POST /admin/reports/{id}/decision", h.postDecision)
@@ -215,7 +216,7 @@ func (h *Handler) showStatement(q *request, status int, text, errMsg string) {
 		pending = pending || a.State == "pending"
 	}
 	data := &statementData{D: d, Text: strings.Split(moderation.StatementText(d, rules), "\n\n"), Appeals: appeals,
-		CanAppeal: !pending && d.OverruledAt == nil && h.Store.Now().Before(d.AppealDeadline),
+		CanAppeal: !pending && moderation.AppealOpen(d, h.Store.Now()) == nil,
 		MaxAppeal: moderation.MaxAppealLen, AppealText: text, Error: errMsg}
 	q.v.Title, q.v.Data = q.v.Tr("statement_title"), data
 	h.renderMod(q, status, "statement")

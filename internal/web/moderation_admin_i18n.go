@@ -143,6 +143,10 @@ var moderationAdminEN = map[string]string{
 	"flash_mod_account_unsuspend":     "The suspension was lifted.",
 	"flash_mod_account_enable":        "The account was unfrozen.",
 	"flash_mod_trusted_flagger":       "The account is now a trusted flagger: its reports come first.",
+	"adm_rule_move_up":                "Move up",
+	"adm_rule_move_down":              "Move down",
+	"flash_adm_rule_moved":            "The rule was moved.",
+	"decision_is_hold":                "Post held for review (automated)",
 }
 
 var moderationAdminFR = map[string]string{
@@ -286,6 +290,10 @@ var moderationAdminFR = map[string]string{
 	"flash_mod_account_unsuspend":     "La suspension a été levée.",
 	"flash_mod_account_enable":        "Le compte a été dégelé.",
 	"flash_mod_trusted_flagger":       "Le compte est désormais signaleur de confiance : ses signalements passent en premier.",
+	"adm_rule_move_up":                "Monter",
+	"adm_rule_move_down":              "Descendre",
+	"flash_adm_rule_moved":            "La règle a été déplacée.",
+	"decision_is_hold":                "Publication retenue pour examen (automatique)",
 }
 
 func init() {

@@ -22,7 +22,13 @@ type notificationView struct {
 type notificationsData struct {
 	Items []*notificationView
 	Older string
+	// Requests counts the interactions waiting for the viewer's approval
+	// (up to maxRequestsShown), linked to /interaction_requests.
+	Requests int
 }
+
+// maxRequestsShown bounds the count of the interaction requests link.
+const maxRequestsShown = 99
 
 // notifications is GET /notifications: the viewer's notifications, newest
 // first, each with the post it is about (when the viewer may still see it).
@@ -62,6 +68,10 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
 	for _, s := range sts {
 		byID[s.EntryID] = s
 	}
+	if err := h.addPendingReplyViews(q, ns, byID); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	accts, err := h.Store.Accounts(ctx, accountIDs)
 	if err != nil {
 		h.fail(w, r, err)
@@ -73,6 +83,10 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := &notificationsData{}
+	if d.Requests, err = h.Store.CountPendingInteractionRequests(ctx, q.acct.ID, maxRequestsShown); err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	for _, n := range ns {
 		from := accts[n.FromAccountID]
 		if from == nil {
@@ -97,6 +111,36 @@ func (h *Handler) notifications(w http.ResponseWriter, r *http.Request) {
 	}
 	q.v.Title, q.v.Nav, q.v.Data = q.v.Tr("nav_notifications"), "notifications", d
 	h.render(q, http.StatusOK, "notifications")
+}
+
+// addPendingReplyViews adds the replies of pending.reply notifications,
+// which only their author may see otherwise (pendingReplyViews).
+func (h *Handler) addPendingReplyViews(q *request, ns []*domain.Notification, byID map[string]*statusView) error {
+	var ids []domain.ID
+	for _, n := range ns {
+		if n.Type == store.NotifyPendingReply && n.StatusID != 0 && byID[n.StatusID.String()] == nil {
+			ids = append(ids, n.StatusID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	m, err := h.Store.ReplyRequests(q.r.Context(), ids)
+	if err != nil {
+		return err
+	}
+	reqs := make([]*store.InteractionRequest, 0, len(m))
+	for _, req := range m {
+		reqs = append(reqs, req)
+	}
+	views, err := h.pendingReplyViews(q, reqs)
+	if err != nil {
+		return err
+	}
+	for id, v := range views {
+		byID[id.String()] = v
+	}
+	return nil
 }
 
 // pendingRequests says which senders of follow-request notifications still

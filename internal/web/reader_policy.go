@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strings"
 
 	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/statuses"
@@ -11,37 +12,56 @@ import (
 )
 
 // The web UI's choices of who may reply, as GoToSocial's can_reply rules
-// (statuses.CheckInteraction applies them; mentioned accounts may always
-// reply). Other rules (from apps or other servers) show as "custom".
+// (statuses.DecideInteraction applies them; mentioned accounts may always
+// reply). The "_ask" choices let everyone else ask: their replies wait
+// for the author's approval (manual_approval: public). Other rules (from
+// apps or other servers) show as "custom".
 const (
-	replyAnyone    = "public"
-	replyFollowers = "followers"
-	replyFollowing = "following"
-	replyMentioned = "mentioned"
-	replyCustom    = "custom"
+	replyAnyone       = "public"
+	replyFollowers    = "followers"
+	replyFollowersAsk = "followers_ask"
+	replyFollowing    = "following"
+	replyFollowingAsk = "following_ask"
+	replyMentioned    = "mentioned"
+	replyMentionedAsk = "mentioned_ask"
+	replyCustom       = "custom"
+	askSuffix         = "_ask"
 )
 
 // replyChoices are the choices offered in the forms, widest first.
-var replyChoices = []string{replyAnyone, replyFollowers, replyFollowing, replyMentioned}
+var replyChoices = []string{replyAnyone, replyFollowers, replyFollowersAsk, replyFollowing, replyFollowingAsk,
+	replyMentioned, replyMentionedAsk}
 
 // replyRule is the can_reply rule of a choice; nil for an unknown one.
 func replyRule(choice string) *store.PolicyRule {
+	base, ask := strings.CutSuffix(choice, askSuffix)
 	auto := map[string][]string{
 		replyAnyone:    {store.PolicyPublic},
 		replyFollowers: {store.PolicyAuthor, store.PolicyFollowers, store.PolicyMentioned},
 		replyFollowing: {store.PolicyAuthor, store.PolicyFollowing, store.PolicyMentioned},
 		replyMentioned: {store.PolicyAuthor, store.PolicyMentioned},
-	}[choice]
-	if auto == nil {
+	}[base]
+	if auto == nil || (ask && base == replyAnyone) {
 		return nil
 	}
-	return &store.PolicyRule{AutomaticApproval: auto, ManualApproval: []string{}}
+	manual := []string{}
+	if ask {
+		manual = []string{store.PolicyPublic}
+	}
+	return &store.PolicyRule{AutomaticApproval: auto, ManualApproval: manual}
 }
 
 // replyChoiceOf names a can_reply rule with the forms' choices.
 func replyChoiceOf(r store.PolicyRule) string {
 	if slices.Contains(r.AutomaticApproval, store.PolicyPublic) {
 		return replyAnyone
+	}
+	suffix := ""
+	switch {
+	case slices.Equal(r.ManualApproval, []string{store.PolicyPublic}):
+		suffix = askSuffix
+	case len(r.ManualApproval) > 0:
+		return replyCustom
 	}
 	followers := slices.Contains(r.AutomaticApproval, store.PolicyFollowers)
 	following := slices.Contains(r.AutomaticApproval, store.PolicyFollowing)
@@ -56,11 +76,11 @@ func replyChoiceOf(r store.PolicyRule) string {
 	case followers && following:
 		return replyCustom
 	case followers:
-		return replyFollowers
+		return replyFollowers + suffix
 	case following:
-		return replyFollowing
+		return replyFollowing + suffix
 	}
-	return replyMentioned
+	return replyMentioned + suffix
 }
 
 // replyPolicyInput reads the compose form's reply_policy: nil for "" (the
@@ -72,25 +92,27 @@ func replyPolicyInput(v url.Values) (*statuses.PolicyInput, error) {
 	}
 	r := replyRule(choice)
 	if r == nil {
-		return nil, domain.Invalid("reply_policy: not one of public, followers, following, mentioned")
+		return nil, domain.Invalid("reply_policy: not one of %s", strings.Join(replyChoices, ", "))
 	}
 	return &statuses.PolicyInput{CanReply: r}, nil
 }
 
 // replyBox is what the status page says about replying to its status:
 // who may (Rule, "" when anyone may), whether the viewer may not
-// (Refused), and for the author the form to change it.
+// (Refused) or must wait for the author's approval (Ask), and for the
+// author the form to change it.
 type replyBox struct {
 	Rule     string
 	Author   string // the author's handle, for the sentences
 	Refused  bool
+	Ask      bool
 	CanEdit  bool
 	Choices  []string
 	StatusID string
 }
 
 // replyBoxOf checks the viewer's right to reply to st with the service's
-// rule (statuses.CheckInteraction), and describes the policy.
+// rule (statuses.DecideInteraction), and describes the policy.
 func (h *Handler) replyBoxOf(ctx context.Context, q *request, st *domain.Status, author string) (*replyBox, error) {
 	pol, err := h.statuses.PolicyOf(ctx, st)
 	if err != nil {
@@ -104,11 +126,14 @@ func (h *Handler) replyBoxOf(ctx context.Context, q *request, st *domain.Status,
 		return b, nil
 	}
 	b.CanEdit = q.acct.ID == st.AccountID && st.Local
-	if err := h.statuses.CheckInteraction(ctx, q.acct, st, statuses.Reply); err != nil {
-		if domain.KindOf(err) != domain.KindForbidden {
-			return nil, err
-		}
+	d, err := h.statuses.DecideInteraction(ctx, q.acct, st, statuses.Reply)
+	switch {
+	case domain.KindOf(err) == domain.KindForbidden:
 		b.Refused = true
+	case err != nil:
+		return nil, err
+	default:
+		b.Ask = d == statuses.NeedsApproval
 	}
 	return b, nil
 }
@@ -119,7 +144,7 @@ func (h *Handler) replyBoxOf(ctx context.Context, q *request, st *domain.Status,
 func (h *Handler) setReplyPolicy(ctx context.Context, q *request, id domain.ID, choice string) error {
 	rule := replyRule(choice)
 	if rule == nil {
-		return domain.Invalid("reply_policy: not one of public, followers, following, mentioned")
+		return domain.Invalid("reply_policy: not one of %s", strings.Join(replyChoices, ", "))
 	}
 	st, err := h.statuses.Get(ctx, q.acct.ID, id)
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 	"time"
@@ -117,7 +118,7 @@ func pageNames() []string {
 // prepare builds the services and parses the templates, once: the Handler
 // is made as a struct literal by its caller.
 func (h *Handler) prepare() {
-	h.sessions = &auth.Sessions{Store: h.Store, Secure: strings.HasPrefix(h.Cfg.URL, "https://")}
+	h.sessions = &auth.Sessions{Store: h.Store, Secure: strings.HasPrefix(h.Cfg.URL, "https://"), Origin: publicOrigin(h.Cfg.URL)}
 	h.statuses = statuses.New(h.Cfg, h.Store)
 	h.graph = graph.New(h.Store)
 	h.search = &search.Service{Store: h.Store, BaseURL: h.Cfg.URL}
@@ -253,6 +254,8 @@ type view struct {
 	Path      string // where forms come back to
 	MaxChars  int
 	Data      any
+	// Page is the template rendered: timeline pages leave out pages.css.
+	Page string
 	// Loc is the reader's time zone (reader_time.go); ZoneError says why
 	// their chosen zone could not be used.
 	Loc       *time.Location
@@ -350,6 +353,7 @@ func (h *Handler) loadViewer(q *request) error {
 // render writes a page with the security headers.
 func (h *Handler) render(q *request, status int, name string) {
 	var buf bytes.Buffer
+	q.v.Page = name
 	if err := h.pages[name].ExecuteTemplate(&buf, "layout", q.v); err != nil {
 		h.Log.ErrorContext(q.r.Context(), "render page", "page", name, "err", err)
 		http.Error(q.w, "internal error", http.StatusInternalServerError)
@@ -406,27 +410,38 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, err error) {
 	case domain.KindNotFound:
 		status, msg = http.StatusNotFound, q.v.Tr("error_not_found")
 	case domain.KindForbidden:
-		status, msg = http.StatusForbidden, errorMessage(err)
+		status, msg = http.StatusForbidden, q.v.Err(err)
 	case domain.KindInvalid:
-		status, msg = http.StatusUnprocessableEntity, errorMessage(err)
+		status, msg = http.StatusUnprocessableEntity, q.v.Err(err)
 	case domain.KindUnauthorized:
 		http.Redirect(w, r, "/auth/sign_in", http.StatusSeeOther)
 		return
 	case domain.KindRateLimited:
-		status, msg = http.StatusTooManyRequests, errorMessage(err)
+		status, msg = http.StatusTooManyRequests, q.v.Err(err)
 	default:
 		h.Log.ErrorContext(r.Context(), "web request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
 	h.message(q, status, q.v.Tr("error_title"), msg)
 }
 
-// errorMessage is the client-safe message of a domain error.
+// errorMessage is the client-safe message of a domain error, in English
+// (view.Err, messages_errors.go, says it in the page's language).
 func errorMessage(err error) string {
 	var de *domain.Error
 	if errors.As(err, &de) {
 		return de.Message
 	}
 	return "error"
+}
+
+// publicOrigin is scheme://host[:port] of the server's public URL, "" when
+// it cannot be read.
+func publicOrigin(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme == "" || u.Host == "" {
+		return ""
+	}
+	return u.Scheme + "://" + u.Host
 }
 
 // avatarURL is an account's avatar, or the placeholder.

@@ -29,6 +29,7 @@ type HeldEntity struct {
 	Score      int            `json:"score"`
 	Signals    []abuse.Signal `json:"signals"`
 	ReportID   *string        `json:"report_id"`
+	DecisionID *string        `json:"decision_id"` // the hold's automated decision (statement of reasons)
 	HeldAt     Time           `json:"held_at"`
 	ReleasedAt *Time          `json:"released_at"`
 	ReleasedBy *string        `json:"released_by_account_id"`
@@ -71,6 +72,9 @@ func (a *API) renderHeld(ctx context.Context, h *store.HeldStatus) (*HeldEntity,
 	e := &HeldEntity{ID: h.StatusID.String(), Visibility: string(h.Visibility), Score: h.Score, Signals: []abuse.Signal{},
 		HeldAt: Time(h.HeldAt)}
 	_ = json.Unmarshal([]byte(h.Signals), &e.Signals)
+	if h.DecisionID != 0 {
+		e.DecisionID = optString(h.DecisionID.String())
+	}
 	if h.ReportID != 0 {
 		e.ReportID = optString(h.ReportID.String())
 	}

@@ -404,7 +404,8 @@ func TestHeldPostLifecycle(t *testing.T) {
 			t.Fatalf("all held posts: got %d, want 3", len(got))
 		}
 		period := s.Must(t, 200, "GET", "/api/agora/v1/transparency", "", nil).Map(t)["periods"].([]any)[0].(map[string]any)
-		if period["notices_by_source"].(map[string]any)["automated"] != 3.0 || period["automated_detections"] != 1.0 || period["manual_decisions"] != 1.0 {
+		if period["notices_by_source"].(map[string]any)["automated"] != 3.0 || period["automated_detections"] != 4.0 ||
+			period["manual_decisions"] != 1.0 || period["automated_decisions"] != 3.0 || period["held_posts_released"] != 2.0 {
 			t.Fatalf("transparency: %v", period)
 		}
 	})

@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/store"
 )
 
 // Notification is Mastodon's Notification entity.
@@ -42,6 +43,9 @@ func (a *API) renderNotifications(ctx context.Context, v *Viewer, ns []*domain.N
 	for _, s := range sts {
 		byID[s.ID] = s
 	}
+	if err := a.addPendingReplies(ctx, v, ns, byID); err != nil {
+		return nil, err
+	}
 	accts, err := a.Store.Accounts(ctx, accountIDs)
 	if err != nil {
 		return nil, err
@@ -74,4 +78,37 @@ func (a *API) renderNotifications(ctx context.Context, v *Viewer, ns []*domain.N
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// addPendingReplies renders the replies of pending.reply notifications:
+// only their author may see them otherwise (the request shows them to
+// the author they ask).
+func (a *API) addPendingReplies(ctx context.Context, v *Viewer, ns []*domain.Notification, byID map[string]*Status) error {
+	var ids []domain.ID
+	for _, n := range ns {
+		if n.Type == store.NotifyPendingReply && n.StatusID != 0 && byID[n.StatusID.String()] == nil {
+			ids = append(ids, n.StatusID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	reqs, err := a.Store.ReplyRequests(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var mine []*store.InteractionRequest
+	for _, q := range reqs {
+		if q.TargetAccountID == v.AccountID() {
+			mine = append(mine, q)
+		}
+	}
+	replies, err := a.renderPendingReplies(ctx, v, mine)
+	if err != nil {
+		return err
+	}
+	for id, s := range replies {
+		byID[id.String()] = s
+	}
+	return nil
 }

@@ -21,6 +21,8 @@ var notificationTypes = map[string]bool{
 	"mention": true, "status": true, "reblog": true, "follow": true, "follow_request": true,
 	"favourite": true, "poll": true, "update": true, "admin.sign_up": true, "admin.report": true,
 	"severed_relationships": true, "moderation_warning": true, "quote": true, "quoted_update": true,
+	// GoToSocial's: interactions waiting for the viewer's approval.
+	"pending.favourite": true, "pending.reply": true, "pending.reblog": true,
 }
 
 func (a *API) registerNotifications(mux *http.ServeMux) {

@@ -217,6 +217,16 @@ func (a *API) renderNotificationGroups(ctx context.Context, v *Viewer, gs []*sto
 	for _, s := range sts {
 		statuses[s.ID] = s
 	}
+	// Replies waiting for the viewer's approval are only shown to them here.
+	ns := make([]*domain.Notification, 0, len(gs))
+	for _, g := range gs {
+		n := *g.Notification
+		n.StatusID = g.TargetStatusID
+		ns = append(ns, &n)
+	}
+	if err := a.addPendingReplies(ctx, v, ns, statuses); err != nil {
+		return nil, err
+	}
 	accts, err := a.Store.Accounts(ctx, accountIDs)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,7 @@ type StatementEntity struct {
 	EndsAt             *Time           `json:"ends_at"`
 	AppealDeadline     Time            `json:"appeal_deadline"`
 	OverruledAt        *Time           `json:"overruled_at"`
+	SupersededBy       *string         `json:"superseded_by"` // the moderator's decision that replaced a hold
 	Redress            string          `json:"redress"`
 	Text               string          `json:"text"`
 	URL                string          `json:"url"`
@@ -72,6 +73,9 @@ func (a *API) renderStatement(r *http.Request, d *store.Decision) (*StatementEnt
 	if d.OverruledAt != nil {
 		t := Time(*d.OverruledAt)
 		out.OverruledAt = &t
+	}
+	if d.SupersededBy != 0 {
+		out.SupersededBy = optString(d.SupersededBy.String())
 	}
 	appeals, err := a.mod().AppealsOf(ctx, d.ID)
 	if err != nil {
@@ -169,6 +173,8 @@ type WarningAppeal struct {
 var mastodonWarningAction = map[string]string{
 	"remove": "delete_statuses", "mark_sensitive": "mark_statuses_as_sensitive", "limit": "silence",
 	"freeze": "disable", "suspend": "suspend", "none": "none",
+	// A hold is no Mastodon action: the text explains it.
+	moderation.ActionHold: "none",
 }
 
 // AccountWarnings renders the AccountWarning of each moderation_warning

@@ -74,6 +74,11 @@ func (a *API) reblog(w http.ResponseWriter, r *http.Request, v *Viewer) error {
 	if err != nil {
 		return err
 	}
+	if bid == 0 {
+		// The boost waits for the author's approval: the post as it is
+		// (not reblogged yet), as GoToSocial answers a pending boost.
+		return a.writeStatus(w, r, v, id)
+	}
 	return a.writeStatus(w, r, v, bid)
 }
 
