@@ -108,7 +108,8 @@ type Incoming struct {
 	Type         Type              `json:"type"`
 	Actor        Ref               `json:"actor"`
 	Object       Ref               `json:"object"`
-	Instrument   Ref               `json:"instrument"` // QuoteRequest: the quoting post
+	Instrument   Ref               `json:"instrument"` // QuoteRequest, ReplyRequest...: the interaction
+	Result       Ref               `json:"result"`     // Accept: the authorization it grants
 	Target       Ref               `json:"target"`
 	AttributedTo Ref               `json:"attributedTo"`
 	To           Refs              `json:"to"`

@@ -53,3 +53,24 @@ func TestParseForms(t *testing.T) {
 		t.Errorf("malformed: %v", err)
 	}
 }
+
+// TestParseResult: an Accept's result (the authorization it grants) is
+// read as an id or as an embedded object; an interaction request's
+// instrument keeps its embedded object.
+func TestParseResult(t *testing.T) {
+	for _, c := range []struct{ body, want string }{
+		{`{"type":"Accept","id":"https://g.example/accepts/1","result":"https://g.example/authorizations/1"}`, "https://g.example/authorizations/1"},
+		{`{"type":"Accept","result":{"type":"QuoteAuthorization","id":"https://g.example/q/1"}}`, "https://g.example/q/1"},
+		{`{"type":"Accept"}`, ""},
+	} {
+		in, err := Parse([]byte(c.body))
+		if err != nil || in.Result.ID != c.want {
+			t.Errorf("%s: result %q, %v; want %q", c.body, in.Result.ID, err, c.want)
+		}
+	}
+	in, err := Parse([]byte(`{"type":"LikeRequest","object":"https://a.example/s/1",
+		"instrument":{"type":"Like","id":"https://g.example/likes/1","object":"https://a.example/s/1"}}`))
+	if err != nil || in.Instrument.ID != "https://g.example/likes/1" || in.Instrument.Object == nil {
+		t.Errorf("instrument = %+v, %v", in.Instrument, err)
+	}
+}

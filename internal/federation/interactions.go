@@ -328,11 +328,14 @@ func (p *Processor) answerInteraction(ctx context.Context, actor *domain.Account
 	return true, p.r.statuses.AnswerRemoteApproval(ctx, req, accept, authorizationOf(doc, actor))
 }
 
-// authorizationOf is the authorization an Accept grants: agora's result
-// is named by its id (acceptSuffix); else the Accept itself stands for
-// it, as GoToSocial's older approvedBy did. Either must be on the
-// author's server.
+// authorizationOf is the authorization an Accept grants: its result
+// (GoToSocial 0.21 and agora send one); else, for older senders, agora's
+// Accept id names it (acceptSuffix), or the Accept itself stands for it,
+// as GoToSocial's older approvedBy did. It must be on the author's server.
 func authorizationOf(doc *activitypub.Incoming, actor *domain.Account) string {
+	if sameHost(doc.Result.ID, actor.URI) {
+		return doc.Result.ID
+	}
 	auth := strings.TrimSuffix(doc.ID, acceptSuffix)
 	if sameHost(auth, actor.URI) {
 		return auth

@@ -113,6 +113,12 @@ func (p *Processor) apply(ctx context.Context, a *store.InboxActivity, doc *acti
 		return p.addFeatured(ctx, doc, false)
 	case "QuoteRequest":
 		return p.quoteRequest(ctx, doc) // quotes.go
+	case "LikeRequest":
+		return p.likeRequest(ctx, doc) // interactions_polite.go
+	case "AnnounceRequest":
+		return p.announceRequest(ctx, doc)
+	case "ReplyRequest":
+		return p.replyRequest(ctx, doc)
 	}
 	return drop("activity type %q is not supported", doc.Type)
 }

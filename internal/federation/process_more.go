@@ -17,8 +17,12 @@ const (
 	maxFlagCommentLen = 5000
 )
 
+// pendingKinds are the undone activities that may be pending requests.
+var pendingKinds = map[activitypub.Type]string{"Like": store.RequestFavourite, "Announce": store.RequestReblog}
+
 // undo reverts the actor's Follow, Like, Announce or Block, named by id
-// (agora stores the ids it needs) or embedded.
+// (agora stores the ids it needs) or embedded; an undone Like or Announce
+// still waiting for approval withdraws its request.
 func (p *Processor) undo(ctx context.Context, doc *activitypub.Incoming) error {
 	actor, err := p.r.knownAccount(ctx, doc.Actor.ID)
 	if err != nil {
@@ -52,6 +56,28 @@ func (p *Processor) undo(ctx context.Context, doc *activitypub.Incoming) error {
 	}
 	if st, err := p.r.h.Store.StatusByURI(ctx, id); err == nil && st.ReblogOfID != 0 {
 		return p.r.statuses.DeleteRemote(ctx, actor.ID, st)
+	}
+	// A Like or Announce still waiting for the local author's approval:
+	// the request and its notification go.
+	if req, err := p.r.h.Store.InteractionRequestByURI(ctx, id); err == nil && req.AccountID == actor.ID && req.Kind != store.RequestReply && req.Pending() {
+		return p.r.h.Store.WithdrawRemoteInteraction(ctx, req)
+	}
+	if kind := pendingKinds[inner.Type]; kind != "" {
+		st, err := p.r.h.Store.StatusByURI(ctx, inner.Object.ID)
+		if err != nil {
+			if local, ok := p.localStatus(ctx, inner.Object.ID); ok {
+				st, err = local, nil
+			}
+		}
+		if err == nil {
+			req, err := p.r.h.Store.PendingInteraction(ctx, actor.ID, st.ID, kind)
+			if err != nil {
+				return err
+			}
+			if req != nil {
+				return p.r.h.Store.WithdrawRemoteInteraction(ctx, req)
+			}
+		}
 	}
 	switch inner.Type {
 	case "Follow":

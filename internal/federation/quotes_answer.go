@@ -37,7 +37,7 @@ func (p *Processor) answerQuote(ctx context.Context, actor *domain.Account, doc 
 	if !accept {
 		return true, p.r.h.Store.AnswerLocalQuote(ctx, quoting.ID, actor.ID, false, "")
 	}
-	auth, err := p.answerResult(ctx, doc)
+	auth, err := p.answerResult(doc)
 	if err != nil {
 		return true, err
 	}
@@ -54,23 +54,15 @@ func (p *Processor) answerQuote(ctx context.Context, actor *domain.Account, doc 
 	return true, p.r.h.Store.AnswerLocalQuote(ctx, quoting.ID, actor.ID, true, auth)
 }
 
-// answerResult is the result (the QuoteAuthorization's id) of an Accept,
-// read from the activity as received: activitypub.Incoming has no result.
-func (p *Processor) answerResult(ctx context.Context, doc *activitypub.Incoming) (string, error) {
+// answerResult is the result (the QuoteAuthorization's id) of an Accept.
+func (p *Processor) answerResult(doc *activitypub.Incoming) (string, error) {
 	if doc.ID == "" {
 		return "", drop("Accept of a QuoteRequest without an id")
 	}
-	a, err := p.r.h.Store.InboxActivityByActivityID(ctx, doc.ID)
-	if err != nil {
-		return "", err
-	}
-	var raw struct {
-		Result activitypub.Ref `json:"result"`
-	}
-	if err := json.Unmarshal([]byte(a.Body), &raw); err != nil || hostOf(raw.Result.ID) == "" {
+	if hostOf(doc.Result.ID) == "" {
 		return "", drop("Accept of a QuoteRequest without a QuoteAuthorization")
 	}
-	return raw.Result.ID, nil
+	return doc.Result.ID, nil
 }
 
 // quoteAuthorizationDoc is a received QuoteAuthorization.

@@ -61,10 +61,10 @@ func (svc *Service) apply(f *store.Filter, c Changes) error {
 	if c.Title != nil {
 		t := strings.TrimSpace(*c.Title)
 		if t == "" {
-			return domain.Invalid("Validation failed: Title can't be blank")
+			return domain.Invalid("Validation failed: Title can't be blank").Tr("err_title_blank")
 		}
 		if utf8.RuneCountInString(t) > MaxTitleLen {
-			return domain.Invalid("Validation failed: Title is too long (maximum is %d characters)", MaxTitleLen)
+			return domain.Invalid("Validation failed: Title is too long (maximum is %d characters)", MaxTitleLen).Tr("err_title_long", MaxTitleLen)
 		}
 		f.Title = t
 	}
@@ -80,7 +80,7 @@ func (svc *Service) apply(f *store.Filter, c Changes) error {
 		case ActionWarn, ActionHide, ActionBlur:
 			f.Action = *c.Action
 		default:
-			return domain.Invalid("Validation failed: Filter action must be warn, hide or blur")
+			return domain.Invalid("Validation failed: Filter action must be warn, hide or blur").Tr("err_filter_action")
 		}
 	}
 	if c.ExpiresSet {
@@ -88,7 +88,7 @@ func (svc *Service) apply(f *store.Filter, c Changes) error {
 			f.ExpiresAt = nil
 		} else {
 			if *c.ExpiresIn <= 0 || *c.ExpiresIn > MaxExpiresIn {
-				return domain.Invalid("expires_in must be from 1 to %d seconds", int64(MaxExpiresIn/time.Second))
+				return domain.Invalid("expires_in must be from 1 to %d seconds", int64(MaxExpiresIn/time.Second)).Tr("err_filter_expires", int64(MaxExpiresIn/time.Second))
 			}
 			t := svc.now().Add(*c.ExpiresIn).UTC()
 			f.ExpiresAt = &t
@@ -122,12 +122,12 @@ func (svc *Service) apply(f *store.Filter, c Changes) error {
 // CheckContext validates and deduplicates context values.
 func CheckContext(ctxs []string) ([]string, error) {
 	if len(ctxs) == 0 {
-		return nil, domain.Invalid("Validation failed: Context can't be blank")
+		return nil, domain.Invalid("Validation failed: Context can't be blank").Tr("err_filter_context_blank")
 	}
 	var out []string
 	for _, c := range ctxs {
 		if !slices.Contains(Contexts, c) {
-			return nil, domain.Invalid("Validation failed: Context %q is not one of home, notifications, public, thread, account", c)
+			return nil, domain.Invalid("Validation failed: Context %q is not one of home, notifications, public, thread, account", c).Tr("err_filter_context_unknown", c)
 		}
 		if !slices.Contains(out, c) {
 			out = append(out, c)
@@ -140,10 +140,10 @@ func CheckContext(ctxs []string) ([]string, error) {
 func CheckKeyword(k string) (string, error) {
 	k = strings.TrimSpace(k)
 	if k == "" {
-		return "", domain.Invalid("Validation failed: Keyword can't be blank")
+		return "", domain.Invalid("Validation failed: Keyword can't be blank").Tr("err_keyword_blank")
 	}
 	if utf8.RuneCountInString(k) > MaxKeywordLen {
-		return "", domain.Invalid("Validation failed: Keyword is too long (maximum is %d characters)", MaxKeywordLen)
+		return "", domain.Invalid("Validation failed: Keyword is too long (maximum is %d characters)", MaxKeywordLen).Tr("err_keyword_long", MaxKeywordLen)
 	}
 	return k, nil
 }
@@ -151,17 +151,17 @@ func CheckKeyword(k string) (string, error) {
 // Create makes a filter for owner; title and context are required.
 func (svc *Service) Create(ctx context.Context, owner domain.ID, c Changes) (*store.Filter, error) {
 	if c.Title == nil {
-		return nil, domain.Invalid("Validation failed: Title can't be blank")
+		return nil, domain.Invalid("Validation failed: Title can't be blank").Tr("err_title_blank")
 	}
 	if c.Context == nil {
-		return nil, domain.Invalid("Validation failed: Context can't be blank")
+		return nil, domain.Invalid("Validation failed: Context can't be blank").Tr("err_filter_context_blank")
 	}
 	f := &store.Filter{AccountID: owner, Action: ActionWarn}
 	if err := svc.apply(f, c); err != nil {
 		return nil, err
 	}
 	if len(c.Keywords) > MaxKeywordsPerFilter {
-		return nil, domain.Invalid("A filter cannot have more than %d keywords", MaxKeywordsPerFilter)
+		return nil, domain.Invalid("A filter cannot have more than %d keywords", MaxKeywordsPerFilter).Tr("err_keywords_many", MaxKeywordsPerFilter)
 	}
 	for _, k := range c.Keywords {
 		if !k.Destroy {

@@ -72,7 +72,7 @@ func (c V1Changes) v2() Changes {
 // irreversible filters hide, others warn.
 func (svc *Service) V1Create(ctx context.Context, owner domain.ID, c V1Changes) (V1, error) {
 	if c.Phrase == nil {
-		return V1{}, domain.Invalid("Validation failed: Keyword can't be blank")
+		return V1{}, domain.Invalid("Validation failed: Keyword can't be blank").Tr("err_keyword_blank")
 	}
 	phrase, err := CheckKeyword(*c.Phrase)
 	if err != nil {

@@ -41,10 +41,10 @@ func (c Changes) apply(l *store.List) error {
 	if c.Title != nil {
 		t := strings.TrimSpace(*c.Title)
 		if t == "" {
-			return domain.Invalid("Validation failed: Title can't be blank")
+			return domain.Invalid("Validation failed: Title can't be blank").Tr("err_title_blank")
 		}
 		if utf8.RuneCountInString(t) > MaxTitleLen {
-			return domain.Invalid("Validation failed: Title is too long (maximum is %d characters)", MaxTitleLen)
+			return domain.Invalid("Validation failed: Title is too long (maximum is %d characters)", MaxTitleLen).Tr("err_title_long", MaxTitleLen)
 		}
 		l.Title = t
 	}
@@ -53,7 +53,7 @@ func (c Changes) apply(l *store.List) error {
 		case RepliesFollowed, RepliesList, RepliesNone:
 			l.RepliesPolicy = *c.RepliesPolicy
 		default:
-			return domain.Invalid("Validation failed: Replies policy must be followed, list or none")
+			return domain.Invalid("Validation failed: Replies policy must be followed, list or none").Tr("err_list_replies_policy")
 		}
 	}
 	if c.Exclusive != nil {
@@ -65,7 +65,7 @@ func (c Changes) apply(l *store.List) error {
 // Create makes a new list for owner; a title is required.
 func (svc *Service) Create(ctx context.Context, owner domain.ID, c Changes) (*store.List, error) {
 	if c.Title == nil {
-		return nil, domain.Invalid("Validation failed: Title can't be blank")
+		return nil, domain.Invalid("Validation failed: Title can't be blank").Tr("err_title_blank")
 	}
 	l := &store.List{AccountID: owner, RepliesPolicy: RepliesList}
 	if err := c.apply(l); err != nil {
@@ -110,10 +110,10 @@ func (svc *Service) RemoveAccounts(ctx context.Context, owner, id domain.ID, acc
 
 func checkIDs(ids []domain.ID) error {
 	if len(ids) == 0 {
-		return domain.Invalid("account_ids must name at least one account")
+		return domain.Invalid("account_ids must name at least one account").Tr("err_list_no_accounts")
 	}
 	if len(ids) > MaxAccountsPerCall {
-		return domain.Invalid("account_ids: at most %d accounts at a time", MaxAccountsPerCall)
+		return domain.Invalid("account_ids: at most %d accounts at a time", MaxAccountsPerCall).Tr("err_list_accounts_many", MaxAccountsPerCall)
 	}
 	return nil
 }

@@ -48,7 +48,7 @@ func (s *Service) CreateReport(ctx context.Context, in ReportInput) (*store.Repo
 		return nil, err
 	}
 	if in.Reporter != nil && in.Reporter.ID == target.ID {
-		return nil, domain.Invalid("You cannot report yourself")
+		return nil, domain.Invalid("You cannot report yourself").Tr("err_report_self")
 	}
 	r := &store.Report{TargetAccountID: target.ID, Comment: strings.TrimSpace(in.Comment), Category: in.Category,
 		RuleIDs: in.RuleIDs, StatusIDs: in.StatusIDs, Source: "public_form", ContentURLs: []string{}}
@@ -56,7 +56,7 @@ func (s *Service) CreateReport(ctx context.Context, in ReportInput) (*store.Repo
 		r.AccountID, r.Source = in.Reporter.ID, "account"
 	}
 	if runeLen(r.Comment) > MaxCommentLen {
-		return nil, domain.Invalid("comment: at most %d characters", MaxCommentLen)
+		return nil, domain.Invalid("comment: at most %d characters", MaxCommentLen).Tr("err_report_comment_long", MaxCommentLen)
 	}
 	if r.Category == "" {
 		r.Category = "other"
@@ -65,19 +65,19 @@ func (s *Service) CreateReport(ctx context.Context, in ReportInput) (*store.Repo
 		}
 	}
 	if !slices.Contains(reportCategories, r.Category) {
-		return nil, domain.Invalid("category: must be one of spam, legal, violation, other")
+		return nil, domain.Invalid("category: must be one of spam, legal, violation, other").Tr("err_report_category")
 	}
 	if r.Category == "violation" && len(r.RuleIDs) == 0 {
-		return nil, domain.Invalid("rule_ids: required for the violation category")
+		return nil, domain.Invalid("rule_ids: required for the violation category").Tr("err_report_rules_required")
 	}
 	if r.Category != "violation" && len(r.RuleIDs) > 0 {
-		return nil, domain.Invalid("rule_ids: only for the violation category")
+		return nil, domain.Invalid("rule_ids: only for the violation category").Tr("err_report_rules_only")
 	}
 	if err := s.validRules(ctx, r.RuleIDs); err != nil {
 		return nil, err
 	}
 	if len(r.StatusIDs) > MaxReportStatuses {
-		return nil, domain.Invalid("status_ids: at most %d statuses", MaxReportStatuses)
+		return nil, domain.Invalid("status_ids: at most %d statuses", MaxReportStatuses).Tr("err_report_statuses_many", MaxReportStatuses)
 	}
 	sts, err := s.Store.Statuses(ctx, r.StatusIDs)
 	if err != nil {
@@ -86,7 +86,7 @@ func (s *Service) CreateReport(ctx context.Context, in ReportInput) (*store.Repo
 	for _, id := range r.StatusIDs {
 		st := sts[id]
 		if st == nil || st.AccountID != target.ID {
-			return nil, domain.Invalid("status_ids: status %s is not one of the reported account's", id)
+			return nil, domain.Invalid("status_ids: status %s is not one of the reported account's", id).Tr("err_report_status_other", id)
 		}
 		if st.URL != "" {
 			r.ContentURLs = append(r.ContentURLs, st.URL)
@@ -106,7 +106,7 @@ func (s *Service) CreateReport(ctx context.Context, in ReportInput) (*store.Repo
 			return nil, err
 		}
 		if n >= LimitReportsPerHour {
-			return nil, domain.E(domain.KindRateLimited, "Too many reports, try again later")
+			return nil, domain.E(domain.KindRateLimited, "Too many reports, try again later").Tr("err_report_flood")
 		}
 		trusted, err := s.Store.TrustedFlagger(ctx, in.Reporter.ID)
 		if err != nil {
@@ -136,17 +136,17 @@ func (s *Service) legalNotice(r *store.Report, in ReportInput) error {
 		r.LegalCategory = "not_specified_notice"
 	}
 	if _, ok := LegalCategories[r.LegalCategory]; !ok {
-		return domain.Invalid("legal_category: unknown category")
+		return domain.Invalid("legal_category: unknown category").Tr("err_notice_category")
 	}
 	r.LegalExplanation = strings.TrimSpace(in.LegalExplanation)
 	if r.LegalExplanation == "" {
-		return domain.Invalid("legal_explanation: a substantiated explanation of why the content is illegal is required")
+		return domain.Invalid("legal_explanation: a substantiated explanation of why the content is illegal is required").Tr("err_notice_explanation")
 	}
 	if runeLen(r.LegalExplanation) > MaxLegalExplanationLen {
-		return domain.Invalid("legal_explanation: at most %d characters", MaxLegalExplanationLen)
+		return domain.Invalid("legal_explanation: at most %d characters", MaxLegalExplanationLen).Tr("err_notice_explanation_long", MaxLegalExplanationLen)
 	}
 	if !in.GoodFaith {
-		return domain.Invalid("good_faith_confirmed: you must confirm that the notice is accurate and complete in good faith")
+		return domain.Invalid("good_faith_confirmed: you must confirm that the notice is accurate and complete in good faith").Tr("err_notice_good_faith")
 	}
 	r.GoodFaith = true
 	r.NotifierName, r.NotifierEmail = strings.TrimSpace(in.NotifierName), strings.ToLower(strings.TrimSpace(in.NotifierEmail))
@@ -163,30 +163,30 @@ func (s *Service) legalNotice(r *store.Report, in ReportInput) error {
 		}
 	}
 	if r.LegalCategory != ChildAbuseCategory && (r.NotifierName == "" || r.NotifierEmail == "") {
-		return domain.Invalid("notifier_name, notifier_email: the notifier's name and e-mail are required (except for child sexual abuse material)")
+		return domain.Invalid("notifier_name, notifier_email: the notifier's name and e-mail are required (except for child sexual abuse material)").Tr("err_notice_notifier")
 	}
 	if runeLen(r.NotifierName) > MaxNotifierNameLen {
-		return domain.Invalid("notifier_name: at most %d characters", MaxNotifierNameLen)
+		return domain.Invalid("notifier_name: at most %d characters", MaxNotifierNameLen).Tr("err_notice_name_long", MaxNotifierNameLen)
 	}
 	if r.NotifierEmail != "" {
 		if a, err := netmail.ParseAddress(r.NotifierEmail); err != nil || a.Address != r.NotifierEmail || len(r.NotifierEmail) > MaxNotifierEmailLen {
-			return domain.Invalid("notifier_email: not a valid e-mail address")
+			return domain.Invalid("notifier_email: not a valid e-mail address").Tr("err_notice_email")
 		}
 	}
 	if len(in.ContentURLs) > MaxContentURLs {
-		return domain.Invalid("content_urls: at most %d URLs", MaxContentURLs)
+		return domain.Invalid("content_urls: at most %d URLs", MaxContentURLs).Tr("err_notice_urls_many", MaxContentURLs)
 	}
 	for _, raw := range in.ContentURLs {
 		u, err := url.Parse(raw)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || len(raw) > MaxURLLen {
-			return domain.Invalid("content_urls: %q is not an http(s) URL", raw)
+			return domain.Invalid("content_urls: %q is not an http(s) URL", raw).Tr("err_notice_url", raw)
 		}
 		if !slices.Contains(r.ContentURLs, raw) {
 			r.ContentURLs = append(r.ContentURLs, raw)
 		}
 	}
 	if len(r.ContentURLs) == 0 {
-		return domain.Invalid("content_urls, status_ids: the exact location of the content is required")
+		return domain.Invalid("content_urls, status_ids: the exact location of the content is required").Tr("err_notice_location")
 	}
 	return nil
 }

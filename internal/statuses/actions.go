@@ -92,9 +92,9 @@ func (s *Service) Reblog(ctx context.Context, booster *domain.Account, prefs dom
 	switch {
 	case orig.Visibility == domain.Direct,
 		orig.Visibility == domain.Private && orig.AccountID != booster.ID:
-		return 0, domain.Forbidden("This action is not allowed")
+		return 0, domain.Forbidden("This action is not allowed").Tr("err_not_allowed")
 	case orig.Visibility == store.HeldVisibility: // only its author sees it; a boost would announce it
-		return 0, domain.Invalid("This post is held for review by a moderator: it can be boosted once it is released")
+		return 0, domain.Invalid("This post is held for review by a moderator: it can be boosted once it is released").Tr("err_boost_held")
 	}
 	d, err := s.DecideInteraction(ctx, booster, orig, Reblog)
 	if err != nil {
@@ -111,7 +111,7 @@ func (s *Service) Reblog(ctx context.Context, booster *domain.Account, prefs dom
 		vis = domain.Public
 	}
 	if !domain.ValidVisibility(vis) {
-		return 0, domain.Invalid("Validation failed: visibility must be public, unlisted or private")
+		return 0, domain.Invalid("Validation failed: visibility must be public, unlisted or private").Tr("err_boost_visibility")
 	}
 	if orig.Visibility == domain.Private {
 		vis = domain.Private
@@ -176,11 +176,11 @@ func (s *Service) Pin(ctx context.Context, viewer, id domain.ID, on bool) (domai
 	}
 	switch {
 	case st.ReblogOfID != 0:
-		return 0, domain.Invalid("Validation failed: A boost cannot be pinned")
+		return 0, domain.Invalid("Validation failed: A boost cannot be pinned").Tr("err_pin_boost")
 	case st.AccountID != viewer:
-		return 0, domain.Invalid("Validation failed: Someone else's post cannot be pinned")
+		return 0, domain.Invalid("Validation failed: Someone else's post cannot be pinned").Tr("err_pin_other")
 	case st.Visibility == domain.Direct:
-		return 0, domain.Invalid("Validation failed: A direct post cannot be pinned")
+		return 0, domain.Invalid("Validation failed: A direct post cannot be pinned").Tr("err_pin_direct")
 	}
 	return st.ID, s.Store.Pin(ctx, viewer, st.ID, MaxPins)
 }
@@ -210,21 +210,21 @@ func (s *Service) Vote(ctx context.Context, viewer, pollID domain.ID, choices []
 		return domain.NotFound()
 	}
 	if !p.ExpiresAt.After(s.Store.Now()) {
-		return domain.Invalid("Validation failed: The poll has already ended")
+		return domain.Invalid("Validation failed: The poll has already ended").Tr("err_poll_ended")
 	}
 	if len(choices) == 0 {
-		return domain.Invalid("Validation failed: choices can't be blank")
+		return domain.Invalid("Validation failed: choices can't be blank").Tr("err_poll_no_choices")
 	}
 	if len(choices) > 1 && !p.Multiple {
-		return domain.Invalid("Validation failed: This poll allows a single choice")
+		return domain.Invalid("Validation failed: This poll allows a single choice").Tr("err_poll_single")
 	}
 	seen := map[int]bool{}
 	for _, c := range choices {
 		if c < 0 || c >= len(p.Options) {
-			return domain.Invalid("Validation failed: choice %d is not an option of this poll", c)
+			return domain.Invalid("Validation failed: choice %d is not an option of this poll", c).Tr("err_poll_choice_unknown", c)
 		}
 		if seen[c] {
-			return domain.Invalid("Validation failed: choice %d given twice", c)
+			return domain.Invalid("Validation failed: choice %d given twice", c).Tr("err_poll_choice_twice", c)
 		}
 		seen[c] = true
 	}

@@ -218,7 +218,7 @@ func (s *Service) DecideInteraction(ctx context.Context, actor *domain.Account, 
 	}
 	if st.Visibility == store.HeldVisibility {
 		// A post itself held or pending: nobody else can see it.
-		return 0, domain.Forbidden("This post is not published yet")
+		return 0, domain.Forbidden("This post is not published yet").Tr("err_not_published")
 	}
 	pol, err := s.PolicyOf(ctx, st)
 	if err != nil {
@@ -280,7 +280,7 @@ func (s *Service) DecideInteraction(ctx context.Context, actor *domain.Account, 
 			}
 		}
 	}
-	return 0, domain.Forbidden("%s", refusal(kind, rule))
+	return 0, refusalError(kind, rule)
 }
 
 // CheckInteraction is DecideInteraction for callers that cannot wait for
@@ -291,7 +291,7 @@ func (s *Service) CheckInteraction(ctx context.Context, actor *domain.Account, s
 		return err
 	}
 	if d == NeedsApproval {
-		return domain.Forbidden("The author must approve %s on this post first", interactionNouns[kind])
+		return domain.Forbidden("The author must approve %s on this post first", interactionNouns[kind]).Tr("err_needs_approval", nounError(kind))
 	}
 	return nil
 }
@@ -376,7 +376,7 @@ func (s *Service) AnswerInteraction(ctx context.Context, viewer, id domain.ID, a
 		return nil, err
 	}
 	if !req.Pending() {
-		return nil, domain.E(domain.KindConflict, "This request was already answered")
+		return nil, domain.E(domain.KindConflict, "This request was already answered").Tr("err_request_answered")
 	}
 	if !accept {
 		return req, s.Store.RejectInteraction(ctx, req)
@@ -459,6 +459,66 @@ func refusal(kind Interaction, rule store.PolicyRule) string {
 	return msg
 }
 
+// refusalError is the Forbidden error saying refusal(kind, rule), keyed so
+// that a page says it in its reader's language: the noun and each group of
+// accounts are keyed errors themselves (view.Err translates them in turn).
+func refusalError(kind Interaction, rule store.PolicyRule) *domain.Error {
+	e := domain.Forbidden("%s", refusal(kind, rule))
+	auto, manual := whoErrors(rule.AutomaticApproval), whoErrors(rule.ManualApproval)
+	switch {
+	case auto == nil && manual == nil:
+		return e.Tr("err_refuse_none", nounError(kind))
+	case manual == nil:
+		return e.Tr("err_refuse_only", nounError(kind), auto)
+	case auto == nil:
+		return e.Tr("err_refuse_none_approval", nounError(kind), nounError(kind), manual)
+	}
+	return e.Tr("err_refuse_only_approval", nounError(kind), auto, nounError(kind), manual)
+}
+
+// nounError is interactionNouns[kind] as a keyed text.
+func nounError(kind Interaction) *domain.Error {
+	e := domain.Invalid("%s", interactionNouns[kind])
+	switch kind {
+	case Reblog:
+		return e.Tr("err_noun_boosts")
+	case Favourite:
+		return e.Tr("err_noun_favourites")
+	}
+	return e.Tr("err_noun_replies")
+}
+
+// whoErrors is joinOr(whoOf(vals)) as a keyed text, nil for nobody.
+func whoErrors(vals []string) *domain.Error {
+	var items []*domain.Error
+	for _, w := range whoOf(vals) {
+		e := domain.Invalid("%s", w)
+		switch w {
+		case "their followers":
+			e.Tr("err_who_followers")
+		case "people they follow":
+			e.Tr("err_who_following")
+		case "people mentioned in the post":
+			e.Tr("err_who_mentioned")
+		default:
+			e.Tr("err_who_selected")
+		}
+		items = append(items, e)
+	}
+	if len(items) == 0 {
+		return nil
+	}
+	// "a, b or c": the last two joined by "or", the others by commas.
+	out := items[len(items)-1]
+	if len(items) > 1 {
+		out = domain.Invalid("%s or %s", items[len(items)-2].Message, out.Message).Tr("err_or", items[len(items)-2], out)
+		for i := len(items) - 3; i >= 0; i-- {
+			out = domain.Invalid("%s, %s", items[i].Message, out.Message).Tr("err_comma", items[i], out)
+		}
+	}
+	return out
+}
+
 // whoOf describes a policy list's accounts (the author and public aside).
 func whoOf(vals []string) []string {
 	var who []string
@@ -497,24 +557,24 @@ func (s *Service) HideReply(ctx context.Context, viewer, id domain.ID, hidden bo
 		return 0, err
 	}
 	if st.InReplyToID == 0 || st.ReblogOfID != 0 {
-		return 0, domain.Invalid("Validation failed: only a reply can be hidden from a thread")
+		return 0, domain.Invalid("Validation failed: only a reply can be hidden from a thread").Tr("err_hide_not_reply")
 	}
 	anc, err := s.Store.Ancestors(ctx, st.ID)
 	if err != nil {
 		return 0, err
 	}
 	if len(anc) == 0 {
-		return 0, domain.Forbidden("Only the author of a thread may hide its replies")
+		return 0, domain.Forbidden("Only the author of a thread may hide its replies").Tr("err_hide_not_author")
 	}
 	root, err := s.Store.Status(ctx, anc[0])
 	if err != nil {
 		return 0, err
 	}
 	if root.AccountID != viewer {
-		return 0, domain.Forbidden("Only the author of a thread may hide its replies")
+		return 0, domain.Forbidden("Only the author of a thread may hide its replies").Tr("err_hide_not_author")
 	}
 	if st.AccountID == viewer {
-		return 0, domain.Invalid("Validation failed: one's own replies cannot be hidden")
+		return 0, domain.Invalid("Validation failed: one's own replies cannot be hidden").Tr("err_hide_own")
 	}
 	return st.ID, s.Store.SetReplyHidden(ctx, st.ID, viewer, hidden)
 }

@@ -37,7 +37,7 @@ func ValidQuotePolicy(p string) (string, error) {
 	case "", domain.QuotePublic, domain.QuoteFollowers, domain.QuoteNobody:
 		return p, nil
 	}
-	return "", domain.Invalid("Validation failed: quote_approval_policy must be public, followers or nobody")
+	return "", domain.Invalid("Validation failed: quote_approval_policy must be public, followers or nobody").Tr("err_quote_policy")
 }
 
 // storedQuotePolicy is the column value for policy p on a post of
@@ -155,7 +155,7 @@ func quoteDecision(st *domain.Status, viewer domain.ID, followsAuthor, followedB
 // evaluate); its server has the last word either way.
 func (s *Service) quoteState(ctx context.Context, actor *domain.Account, st *domain.Status) (string, error) {
 	if !Quotable(st) {
-		return "", domain.Forbidden("Only public and unlisted posts can be quoted")
+		return "", domain.Forbidden("Only public and unlisted posts can be quoted").Tr("err_quote_visibility")
 	}
 	rel, err := s.Store.ViewerRelations(ctx, actor.ID, []domain.ID{st.AccountID}, nil)
 	if err != nil {
@@ -178,9 +178,9 @@ func (s *Service) quoteState(ctx context.Context, actor *domain.Account, st *dom
 	onlyFollowers := (st.Local && QuotePolicyOf(st) == domain.QuoteFollowers) ||
 		(!st.Local && slices.Contains(slices.Concat(remote.Automatic, remote.Manual), QuoteByFollowers))
 	if onlyFollowers && !blocked {
-		return "", domain.Forbidden("The author only accepts quotes from their followers")
+		return "", domain.Forbidden("The author only accepts quotes from their followers").Tr("err_quote_followers")
 	}
-	return "", domain.Forbidden("The author does not accept quotes of this post")
+	return "", domain.Forbidden("The author does not accept quotes of this post").Tr("err_quote_refused")
 }
 
 // quoteFor checks a new post's quote of id by author: no poll or media
@@ -188,7 +188,7 @@ func (s *Service) quoteState(ctx context.Context, actor *domain.Account, st *dom
 // of a remote post also sends a QuoteRequest (store.requestRemoteQuote).
 func (s *Service) quoteFor(ctx context.Context, author *domain.Account, id domain.ID, c *content) (*store.Quote, error) {
 	if c.poll != nil || len(c.media) > 0 {
-		return nil, domain.Invalid("Validation failed: a quote cannot have a poll or media attachments")
+		return nil, domain.Invalid("Validation failed: a quote cannot have a poll or media attachments").Tr("err_quote_poll_media")
 	}
 	quoted, err := s.visibleOriginal(ctx, author.ID, id)
 	if err != nil {
@@ -209,7 +209,7 @@ func (s *Service) RevokeQuote(ctx context.Context, viewer, quoted, quoting domai
 		return err
 	}
 	if st.AccountID != viewer {
-		return domain.Forbidden("Only the author of the quoted post may remove it from a quote")
+		return domain.Forbidden("Only the author of the quoted post may remove it from a quote").Tr("err_quote_detach")
 	}
 	return s.Store.RevokeQuote(ctx, quoted, quoting)
 }
@@ -222,7 +222,7 @@ func (s *Service) Quotes(ctx context.Context, viewer, id domain.ID, p domain.Pag
 		return nil, err
 	}
 	if st.AccountID != viewer {
-		return nil, domain.Forbidden("Only the author of a post may list its quotes")
+		return nil, domain.Forbidden("Only the author of a post may list its quotes").Tr("err_quote_list")
 	}
 	return s.Store.QuotesOfStatus(ctx, id, p)
 }
@@ -235,17 +235,17 @@ func (s *Service) SetQuotePolicy(ctx context.Context, viewer, id domain.ID, poli
 		return err
 	}
 	if st.AccountID != viewer || st.ReblogOfID != 0 {
-		return domain.Forbidden("This action is not allowed")
+		return domain.Forbidden("This action is not allowed").Tr("err_not_allowed")
 	}
 	p, err := ValidQuotePolicy(policy)
 	if err != nil {
 		return err
 	}
 	if p == "" {
-		return domain.Invalid("Validation failed: quote_approval_policy must be public, followers or nobody")
+		return domain.Invalid("Validation failed: quote_approval_policy must be public, followers or nobody").Tr("err_quote_policy")
 	}
 	if !Quotable(st) && p != domain.QuoteNobody {
-		return domain.Invalid("Validation failed: only public and unlisted posts can be quoted")
+		return domain.Invalid("Validation failed: only public and unlisted posts can be quoted").Tr("err_quote_visibility")
 	}
 	return s.Store.SetQuotePolicy(ctx, id, storedQuotePolicy(st.Visibility, p))
 }

@@ -58,7 +58,9 @@ func (s *Service) Schedule(ctx context.Context, author *domain.Account, prefs do
 		if err != nil {
 			return nil, err
 		}
-		if err := s.CheckInteraction(ctx, author, parent, Reply); err != nil {
+		// A reply that needs the author's approval is scheduled like any:
+		// when due, Post holds it pending, as a reply posted then would be.
+		if _, err := s.DecideInteraction(ctx, author, parent, Reply); err != nil {
 			return nil, err
 		}
 	}

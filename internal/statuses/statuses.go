@@ -96,16 +96,16 @@ func (s *Service) prepare(ctx context.Context, text, spoiler string, poll *PollI
 		return nil, err
 	}
 	if len(c.media) > 0 && poll != nil {
-		return nil, domain.Invalid("Validation failed: a post cannot have both a poll and media attachments")
+		return nil, domain.Invalid("Validation failed: a post cannot have both a poll and media attachments").Tr("err_post_poll_media")
 	}
 	if strings.TrimSpace(text) == "" && poll == nil && len(c.media) == 0 {
-		return nil, domain.Invalid("Validation failed: Text can't be blank")
+		return nil, domain.Invalid("Validation failed: Text can't be blank").Tr("err_post_text_blank")
 	}
 	if n := countLength(spoiler) + countLength(text); n > s.Cfg.MaxStatusChars {
-		return nil, domain.Invalid("Validation failed: Text character limit of %d exceeded", s.Cfg.MaxStatusChars)
+		return nil, domain.Invalid("Validation failed: Text character limit of %d exceeded", s.Cfg.MaxStatusChars).Tr("err_post_too_long", s.Cfg.MaxStatusChars)
 	}
 	if lang != "" && !ValidLanguage(lang) {
-		return nil, domain.Invalid("Validation failed: Language %q is not an ISO 639-1 code", lang)
+		return nil, domain.Invalid("Validation failed: Language %q is not an ISO 639-1 code", lang).Tr("err_post_language", lang)
 	}
 	if poll != nil {
 		p, err := validatePoll(poll, s.Store.Now())
@@ -116,11 +116,11 @@ func (s *Service) prepare(ctx context.Context, text, spoiler string, poll *PollI
 	}
 	c.tags = tagsOf(text)
 	if len(c.tags) > MaxTags {
-		return nil, domain.Invalid("Validation failed: at most %d hashtags per post", MaxTags)
+		return nil, domain.Invalid("Validation failed: at most %d hashtags per post", MaxTags).Tr("err_post_tags", MaxTags)
 	}
 	mentions := mentionsOf(text)
 	if len(mentions) > MaxMentions {
-		return nil, domain.Invalid("Validation failed: at most %d mentions per post", MaxMentions)
+		return nil, domain.Invalid("Validation failed: at most %d mentions per post", MaxMentions).Tr("err_post_mentions", MaxMentions)
 	}
 	targets := map[string]mentionTarget{}
 	seen := map[domain.ID]bool{}
@@ -162,7 +162,7 @@ func (s *Service) prepare(ctx context.Context, text, spoiler string, poll *PollI
 // mediaIDs parses media_ids: at most store.MaxStatusMedia distinct ids.
 func mediaIDs(in []string) ([]domain.ID, error) {
 	if len(in) > store.MaxStatusMedia {
-		return nil, domain.Invalid("Validation failed: at most %d media attachments per post", store.MaxStatusMedia)
+		return nil, domain.Invalid("Validation failed: at most %d media attachments per post", store.MaxStatusMedia).Tr("err_post_media_many", store.MaxStatusMedia)
 	}
 	out := make([]domain.ID, 0, len(in))
 	seen := map[domain.ID]bool{}
@@ -188,24 +188,24 @@ func (s *Service) checkMedia(ctx context.Context, author, status domain.ID, ids 
 
 func validatePoll(in *PollInput, now time.Time) (*store.Poll, error) {
 	if len(in.Options) < MinPollOptions || len(in.Options) > MaxPollOptions {
-		return nil, domain.Invalid("Validation failed: a poll needs %d to %d options", MinPollOptions, MaxPollOptions)
+		return nil, domain.Invalid("Validation failed: a poll needs %d to %d options", MinPollOptions, MaxPollOptions).Tr("err_post_poll_options", MinPollOptions, MaxPollOptions)
 	}
 	seen := map[string]bool{}
 	for _, o := range in.Options {
 		o = strings.TrimSpace(o)
 		if o == "" {
-			return nil, domain.Invalid("Validation failed: poll options can't be blank")
+			return nil, domain.Invalid("Validation failed: poll options can't be blank").Tr("err_post_poll_blank")
 		}
 		if len([]rune(o)) > MaxPollOptionChars {
-			return nil, domain.Invalid("Validation failed: poll options are at most %d characters", MaxPollOptionChars)
+			return nil, domain.Invalid("Validation failed: poll options are at most %d characters", MaxPollOptionChars).Tr("err_post_poll_option_long", MaxPollOptionChars)
 		}
 		if seen[o] {
-			return nil, domain.Invalid("Validation failed: poll options must be different")
+			return nil, domain.Invalid("Validation failed: poll options must be different").Tr("err_post_poll_duplicate")
 		}
 		seen[o] = true
 	}
 	if in.ExpiresIn < MinPollExpiry || in.ExpiresIn > MaxPollExpiry {
-		return nil, domain.Invalid("Validation failed: poll expires_in must be from %d to %d seconds", MinPollExpiry, MaxPollExpiry)
+		return nil, domain.Invalid("Validation failed: poll expires_in must be from %d to %d seconds", MinPollExpiry, MaxPollExpiry).Tr("err_post_poll_expiry", MinPollExpiry, MaxPollExpiry)
 	}
 	opts := make([]string, len(in.Options))
 	for i, o := range in.Options {
@@ -248,7 +248,7 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 		vis = domain.Public
 	}
 	if !domain.ValidVisibility(vis) {
-		return 0, domain.Invalid("Validation failed: visibility must be public, unlisted, private or direct")
+		return 0, domain.Invalid("Validation failed: visibility must be public, unlisted, private or direct").Tr("err_post_visibility")
 	}
 	lang := strings.ToLower(strings.TrimSpace(in.Language))
 	if lang == "" {
@@ -368,11 +368,11 @@ func (s *Service) Edit(ctx context.Context, editor domain.ID, id domain.ID, in E
 		return err
 	}
 	if prev.AccountID != editor || prev.ReblogOfID != 0 {
-		return domain.Forbidden("This action is not allowed")
+		return domain.Forbidden("This action is not allowed").Tr("err_not_allowed")
 	}
 	if prev.Visibility == store.HeldVisibility {
 		// An edit would be delivered as an Update of a post nobody received.
-		return domain.Invalid("This post is held for review by a moderator: it can be edited once it is released (or deleted now)")
+		return domain.Invalid("This post is held for review by a moderator: it can be edited once it is released (or deleted now)").Tr("err_edit_held")
 	}
 	lang := prev.Language
 	if in.Language != nil {
@@ -391,7 +391,7 @@ func (s *Service) Edit(ctx context.Context, editor domain.ID, id domain.ID, in E
 			return err
 		}
 		if quotes[id] != nil {
-			return domain.Invalid("Validation failed: a quote cannot have a poll or media attachments")
+			return domain.Invalid("Validation failed: a quote cannot have a poll or media attachments").Tr("err_quote_poll_media")
 		}
 	}
 	polls, _, err := s.Store.Polls(ctx, 0, []domain.ID{id})
@@ -468,7 +468,7 @@ func (s *Service) Delete(ctx context.Context, viewer, id domain.ID) (*domain.Sta
 		return nil, err
 	}
 	if st.AccountID != viewer {
-		return nil, domain.Forbidden("This action is not allowed")
+		return nil, domain.Forbidden("This action is not allowed").Tr("err_not_allowed")
 	}
 	var asked *store.InteractionRequest // a reply sent for approval only
 	if st.Visibility == store.HeldVisibility && st.InReplyToID != 0 {

@@ -555,16 +555,8 @@ func (s *Store) RejectInteraction(ctx context.Context, req *InteractionRequest) 
 // Announce).
 func (s *Store) WithdrawInteraction(ctx context.Context, req *InteractionRequest, targetURI string) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM interaction_requests WHERE id = $1 AND accepted_at IS NULL AND rejected_at IS NULL`, int64(req.ID))
-		if err != nil {
-			return fmt.Errorf("withdraw interaction request: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return nil // answered meanwhile
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = $3 AND status_id = $4`,
-			int64(req.TargetAccountID), int64(req.AccountID), PendingNotification(req.Kind), int64(req.StatusID)); err != nil {
-			return fmt.Errorf("remove pending notification: %w", err)
+		if ok, err := deletePending(ctx, tx, req); err != nil || !ok {
+			return err
 		}
 		o := Outgoing{Type: "Undo", ActorID: req.AccountID, To: []domain.ID{req.TargetAccountID}}
 		switch req.Kind {
@@ -576,6 +568,61 @@ func (s *Store) WithdrawInteraction(ctx context.Context, req *InteractionRequest
 			return nil
 		}
 		return s.federate(ctx, tx, o)
+	})
+}
+
+// WithdrawRemoteInteraction removes a remote account's pending favourite
+// or boost request it undid (Undo of the Like or Announce), with its
+// notification; one answered meanwhile stays.
+func (s *Store) WithdrawRemoteInteraction(ctx context.Context, req *InteractionRequest) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		_, err := deletePending(ctx, tx, req)
+		return err
+	})
+}
+
+// deletePending deletes a request still pending and the notification of
+// it in tx; false when it was answered meanwhile.
+func deletePending(ctx context.Context, tx *sql.Tx, req *InteractionRequest) (bool, error) {
+	res, err := tx.ExecContext(ctx, `DELETE FROM interaction_requests WHERE id = $1 AND accepted_at IS NULL AND rejected_at IS NULL`, int64(req.ID))
+	if err != nil {
+		return false, fmt.Errorf("withdraw interaction request: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return false, nil
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM notifications WHERE account_id = $1 AND from_account_id = $2 AND type = $3 AND status_id = $4`,
+		int64(req.TargetAccountID), int64(req.AccountID), PendingNotification(req.Kind), int64(req.StatusID)); err != nil {
+		return false, fmt.Errorf("remove pending notification: %w", err)
+	}
+	return true, nil
+}
+
+// AuthorizeInteraction records, as an accepted request, a remote
+// account's interaction that a local post's policy allowed at once but
+// that was asked for politely (GoToSocial's LikeRequest, ReplyRequest,
+// AnnounceRequest): the caller stored the interaction as usual; this
+// keeps its authorization (served to third servers) and sends the
+// Accept. Nobody is notified of a request: there was none to answer. The
+// same interaction asked again gets the same Accept again.
+func (s *Store) AuthorizeInteraction(ctx context.Context, req *InteractionRequest, authorization string) error {
+	if prev, err := s.InteractionRequestByURI(ctx, req.URI); err == nil && prev.AccountID == req.AccountID {
+		if prev.AcceptedAt == nil {
+			return nil // pending or refused: its answer is the author's
+		}
+		return s.FederateInteraction(ctx, prev, InteractionAccepted)
+	} else if domain.KindOf(err) != domain.KindNotFound && err != nil {
+		return err
+	}
+	req.CreatedAt = s.Now()
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		if err := insertInteractionRequest(ctx, tx, req); err != nil {
+			return err
+		}
+		if err := s.markAnswered(ctx, tx, req, true, authorization); err != nil {
+			return err
+		}
+		return s.federateInteraction(ctx, tx, req, InteractionAccepted)
 	})
 }
 

@@ -208,3 +208,83 @@ func notificationsOf(t *testing.T, s *Store, account domain.ID, typ string) []*d
 	}
 	return ns
 }
+
+// TestRemoteInteractionAuthorizeAndWithdraw: a remote account's polite
+// request allowed at once is kept as an accepted request with its
+// authorization (no pending notification) and answered, again when
+// asked again; a remote pending request withdrawn (its Undo) goes with
+// its notification, sending nothing.
+func TestRemoteInteractionAuthorizeAndWithdraw(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d *db.DB) {
+		ctx := context.Background()
+		s := New(d, nil)
+		rec := &irRecorder{}
+		s.Federator = rec
+		alice := graphUsers(t, s, "alice")[0]
+		remote := remoteAccount(t, s, "r1", "one.example", true)
+		post := testStatus(s, alice, domain.Public)
+		post.Local = true
+		if _, _, err := s.CreateStatus(ctx, NewStatus{Status: post}); err != nil {
+			t.Fatal(err)
+		}
+		rec.take()
+
+		like := func() *InteractionRequest {
+			return &InteractionRequest{ID: s.IDs.Next(), Kind: RequestFavourite, StatusID: post.ID, TargetAccountID: alice,
+				AccountID: remote, URI: "https://one.example/likes/1"}
+		}
+		first := like()
+		auth := "https://agora.example/users/alice/authorizations/" + first.ID.String()
+		if err := s.AuthorizeInteraction(ctx, first, auth); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.InteractionRequestByURI(ctx, first.URI)
+		if err != nil || got.ID != first.ID || got.AcceptedAt == nil || got.AuthorizationURI != auth {
+			t.Fatalf("authorized request = %+v, %v", got, err)
+		}
+		if ev := rec.takeEvents(); len(ev) != 1 || ev[0] != "favourite/"+InteractionAccepted {
+			t.Errorf("events = %v", ev)
+		}
+		if n := notificationsOf(t, s, alice, NotifyPendingFavourite); len(n) != 0 {
+			t.Errorf("pending notifications of an authorized like = %d", len(n))
+		}
+		if n, _ := s.CountPendingInteractionRequests(ctx, alice, 99); n != 0 {
+			t.Errorf("pending requests = %d", n)
+		}
+		// Asked again: the same authorization, answered again.
+		if err := s.AuthorizeInteraction(ctx, like(), "other"); err != nil {
+			t.Fatal(err)
+		}
+		if got, _ := s.InteractionRequestByURI(ctx, first.URI); got.ID != first.ID || got.AuthorizationURI != auth {
+			t.Errorf("request asked again = %+v", got)
+		}
+		if ev := rec.takeEvents(); len(ev) != 1 || ev[0] != "favourite/"+InteractionAccepted {
+			t.Errorf("events asked again = %v", ev)
+		}
+
+		// A pending boost withdrawn by its remote author.
+		boost := &InteractionRequest{ID: s.IDs.Next(), Kind: RequestReblog, StatusID: post.ID, TargetAccountID: alice,
+			AccountID: remote, URI: "https://one.example/announces/1", Visibility: domain.Public}
+		if _, err := s.CreateInteractionRequest(ctx, boost); err != nil {
+			t.Fatal(err)
+		}
+		if n := notificationsOf(t, s, alice, NotifyPendingReblog); len(n) != 1 {
+			t.Fatalf("pending.reblog notifications = %d", len(n))
+		}
+		rec.take()
+		for range 2 { // withdrawing twice is harmless
+			if err := s.WithdrawRemoteInteraction(ctx, boost); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := s.InteractionRequestByID(ctx, boost.ID); domain.KindOf(err) != domain.KindNotFound {
+			t.Errorf("withdrawn request: %v", err)
+		}
+		if n := notificationsOf(t, s, alice, NotifyPendingReblog); len(n) != 0 {
+			t.Errorf("pending.reblog notifications after withdrawal = %d", len(n))
+		}
+		if got := rec.take(); len(got) != 0 {
+			t.Errorf("withdrawal of a remote request sent %+v", got)
+		}
+	})
+}

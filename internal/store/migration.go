@@ -30,7 +30,7 @@ func (s *Store) AccountAliases(ctx context.Context, account domain.ID) ([]string
 // followers.
 func (s *Store) SetAliases(ctx context.Context, account domain.ID, aliases []string) error {
 	if len(aliases) > MaxAliases {
-		return domain.Invalid("also_known_as: at most %d aliases", MaxAliases)
+		return domain.Invalid("also_known_as: at most %d aliases", MaxAliases).Tr("err_aliases_many", MaxAliases)
 	}
 	if aliases == nil {
 		aliases = []string{}
@@ -75,7 +75,7 @@ func (s *Store) RecordMove(ctx context.Context, account, target domain.ID, coold
 			return fmt.Errorf("check move cooldown: %w", err)
 		}
 		if recent > 0 {
-			return domain.E(domain.KindRateLimited, "This account moved less than %d days ago; it cannot move again yet", int(cooldown.Hours()/24))
+			return domain.E(domain.KindRateLimited, "This account moved less than %d days ago; it cannot move again yet", int(cooldown.Hours()/24)).Tr("err_move_cooldown", int(cooldown.Hours()/24))
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO account_moves (id, account_id, target_account_id, created_at) VALUES ($1, $2, $3, $4)`,
 			int64(s.IDs.Next()), int64(account), int64(target), s.nowMs()); err != nil {
@@ -105,7 +105,7 @@ func (s *Store) CancelMove(ctx context.Context, account domain.ID) error {
 			return fmt.Errorf("cancel move: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return domain.Invalid("This account has not moved")
+			return domain.Invalid("This account has not moved").Tr("err_not_moved")
 		}
 		// Known, not only followers: most followers followed the new
 		// account, and their servers keep the movedTo until told.

@@ -170,7 +170,7 @@ func (h *Handler) migrationError(q *request, err error, d *migrationData) {
 	case strings.Contains(msg, "has not moved"):
 		q.v.Error = q.v.Tr("mig_err_not_moved")
 	default:
-		q.v.Error = msg
+		q.v.Error = q.v.Err(err)
 	}
 	h.renderMigration(q, statusOf(err), d)
 }

@@ -128,7 +128,7 @@ func (h *Handler) postNotice(w http.ResponseWriter, r *http.Request) {
 	rep, err := h.mod().CreateReport(r.Context(), in)
 	if err != nil {
 		if k := domain.KindOf(err); k == domain.KindInvalid || k == domain.KindRateLimited {
-			f.Error = errorMessage(err)
+			f.Error = q.v.Err(err)
 			h.renderMod(q, http.StatusUnprocessableEntity, "report")
 			return
 		}
@@ -164,6 +164,28 @@ func (h *Handler) transparencyPage(w http.ResponseWriter, r *http.Request) {
 	}
 	q.v.Title, q.v.Data = q.v.Tr("transparency_title"), periods
 	h.renderMod(q, http.StatusOK, "transparency")
+}
+
+// The texts of the held-post figures of /transparency (moderation.Period).
+var transparencyHeldEN = map[string]string{
+	"tr_held":          "Posts held by the spam heuristics",
+	"tr_held_released": "Held posts released by a moderator (errors of the heuristics)",
+	"tr_held_upheld":   "Held posts restricted by a moderator",
+}
+
+var transparencyHeldFR = map[string]string{
+	"tr_held":          "Messages retenus par la détection automatique de spam",
+	"tr_held_released": "Messages retenus libérés par un modérateur (erreurs de la détection)",
+	"tr_held_upheld":   "Messages retenus restreints par un modérateur",
+}
+
+func init() {
+	for k, v := range transparencyHeldEN {
+		messagesEN[k] = v
+	}
+	for k, v := range transparencyHeldFR {
+		messagesFR[k] = v
+	}
 }
 
 // statementData is a statement page.

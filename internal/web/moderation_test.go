@@ -33,7 +33,7 @@ func TestModerationPages(t *testing.T) {
 
 		anon := newBrowser(t, s)
 		p := anon.post("/report", "/report", noticeForm(s, stID, url.Values{"notifier_name": {""}}), http.StatusUnprocessableEntity)
-		contains(t, p, "name and e-mail are required")
+		contains(t, p, "Give your name and e-mail address")
 		anon.post("/report", "/report", noticeForm(s, stID, url.Values{"good_faith_confirmed": {""}}), http.StatusUnprocessableEntity)
 		anon.post("/report", "/report", noticeForm(s, stID, url.Values{"account": {"@nobody"}}), http.StatusUnprocessableEntity)
 		// Child sexual abuse material may be notified anonymously.

@@ -229,7 +229,7 @@ func (h *Handler) createFilter(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		f.Error = errorMessage(err)
+		f.Error = q.v.Err(err)
 		h.renderFilters(q, http.StatusUnprocessableEntity, f)
 		return
 	}
@@ -273,7 +273,7 @@ func (h *Handler) updateFilter(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, err)
 			return
 		}
-		f.Error = errorMessage(err)
+		f.Error = q.v.Err(err)
 		h.renderFilter(q, http.StatusUnprocessableEntity, f)
 		return
 	}

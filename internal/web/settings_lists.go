@@ -78,7 +78,7 @@ func (h *Handler) listError(v *view, err error) string {
 	case msg == "Validation failed: Title can't be blank":
 		return v.Tr("err_list_title")
 	default:
-		return msg
+		return v.Err(err)
 	}
 }
 

@@ -71,6 +71,10 @@ type statusView struct {
 	Hidden  bool
 	// Quote is the post this one quotes, nil for none (quotes.go).
 	Quote *quoteView
+	// A reply waiting for the approval of the author it replies to, or
+	// declined by them: only its author sees it (heldReplies).
+	Pending  bool
+	Declined bool
 }
 
 // loadStatuses loads ids for the viewer and returns the visible ones, in
@@ -92,6 +96,7 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 		}
 	}
 	out := make([]*statusView, 0, len(b.Order))
+	var held []*statusView
 	for _, id := range b.Order {
 		entry := b.Statuses[id]
 		st := entry
@@ -154,9 +159,47 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 				v.ReplyToAcct = parentAuthor.Acct()
 			}
 		}
+		if st.Visibility == store.HeldVisibility {
+			held = append(held, v)
+		}
 		out = append(out, v)
 	}
+	if len(held) > 0 { // rare: no query otherwise
+		if err := h.heldReplies(ctx, held); err != nil {
+			return nil, err
+		}
+	}
 	return out, nil
+}
+
+// heldReplies marks the held statuses among views that are replies
+// waiting for approval (Pending) or declined (Declined). One that is not
+// also held for a moderator's review shows the audience it was written
+// for rather than "held for review", which is not what holds it.
+func (h *Handler) heldReplies(ctx context.Context, views []*statusView) error {
+	ids := make([]domain.ID, len(views))
+	for i, v := range views {
+		ids[i], _ = domain.ParseID(v.ID)
+	}
+	reqs, err := h.Store.ReplyRequests(ctx, ids)
+	if err != nil || len(reqs) == 0 {
+		return err
+	}
+	reviewed, err := h.Store.HeldVisibilities(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for i, v := range views {
+		r := reqs[ids[i]]
+		if r == nil || r.Kind != store.RequestReply || r.AcceptedAt != nil {
+			continue
+		}
+		v.Pending, v.Declined = r.Pending(), r.RejectedAt != nil
+		if _, ok := reviewed[ids[i]]; !ok && r.Visibility != "" {
+			v.Visibility = r.Visibility
+		}
+	}
+	return nil
 }
 
 // emptySpans matches the markup Mastodon-style link shortening wraps
