@@ -122,4 +122,5 @@ func TestModerationWebFlow(t *testing.T) {
 	if reversals != "1" {
 		t.Errorf("reversals on /transparency: %q, want 1", reversals)
 	}
+	tb.audit("transparency")
 }
