@@ -315,7 +315,7 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 	}
 	if decision == NeedsApproval {
 		return s.postPendingReply(ctx, author, replyTo, store.NewStatus{Status: st, Poll: c.poll, MediaIDs: c.media,
-			InteractionPolicy: policy, Quote: quote})
+			InteractionPolicy: policy, Quote: quote, IdempotencyKey: in.IdempotencyKey})
 	}
 	notify := st.Visibility != domain.Direct && (st.InReplyToID == 0 || st.InReplyToAccountID == author.ID)
 	n := store.NewStatus{Status: st, Poll: c.poll, IdempotencyKey: in.IdempotencyKey, NotifyFollowers: notify, MediaIDs: c.media,
@@ -336,8 +336,9 @@ func (s *Service) Post(ctx context.Context, author *domain.Account, prefs domain
 func (s *Service) postPendingReply(ctx context.Context, author *domain.Account, parent *domain.Status, n store.NewStatus) (domain.ID, error) {
 	req := s.requestFor(author, parent, store.RequestReply)
 	req.URI = n.Status.URI
-	if err := s.Store.CreatePendingReply(ctx, n, req); err != nil {
-		return 0, err
+	id, created, err := s.Store.CreatePendingReply(ctx, n, req)
+	if err != nil || !created { // !created: the same Idempotency-Key posted it already
+		return id, err
 	}
 	if !parent.Local {
 		// Rendered from the committed reply (its mentions, tags, media).

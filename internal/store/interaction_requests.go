@@ -272,39 +272,20 @@ func (s *Store) notifyPending(ctx context.Context, q db.Querier, r *InteractionR
 // req.Visibility is the visibility it gets on acceptance. A reply to a
 // remote post is then sent to that post's author only, by the caller
 // (FederateInteraction with InteractionAsked once this committed).
-func (s *Store) CreatePendingReply(ctx context.Context, n NewStatus, req *InteractionRequest) error {
+func (s *Store) CreatePendingReply(ctx context.Context, n NewStatus, req *InteractionRequest) (id domain.ID, created bool, err error) {
 	st := n.Status
 	visibility := st.Visibility
 	st.Visibility = HeldVisibility
 	defer func() { st.Visibility = visibility }()
-	return s.Tx(ctx, func(tx *sql.Tx) error {
-		if err := s.insertStatus(ctx, tx, st); err != nil {
+	err = s.Tx(ctx, func(tx *sql.Tx) error {
+		prev, err := s.claimIdempotencyKey(ctx, tx, n)
+		if err != nil || prev != 0 {
+			id = prev
 			return err
 		}
-		if err := s.setMentionsAndTags(ctx, tx, st); err != nil {
+		id, created = st.ID, true
+		if err := s.insertNewStatus(ctx, tx, n); err != nil {
 			return err
-		}
-		if len(n.MediaIDs) > 0 {
-			if err := s.attachMedia(ctx, tx, st.ID, st.AccountID, n.MediaIDs); err != nil {
-				return err
-			}
-		}
-		if n.InteractionPolicy != nil {
-			if err := setStatusInteractionPolicy(ctx, tx, st.ID, n.InteractionPolicy); err != nil {
-				return err
-			}
-		}
-		if n.Poll != nil {
-			n.Poll.StatusID = st.ID
-			if err := s.insertPoll(ctx, tx, n.Poll); err != nil {
-				return err
-			}
-		}
-		if n.Quote != nil {
-			n.Quote.StatusID = st.ID
-			if err := s.insertQuote(ctx, tx, n.Quote); err != nil {
-				return err
-			}
 		}
 		// Its author sees it in their own feed, as a held post.
 		if _, err := tx.ExecContext(ctx, `INSERT INTO home_feed (account_id, status_id, author_id, origin_author_id)
@@ -317,6 +298,7 @@ func (s *Store) CreatePendingReply(ctx context.Context, n NewStatus, req *Intera
 		}
 		return s.notifyPending(ctx, tx, req)
 	})
+	return id, created, err
 }
 
 // HoldRemoteReply turns a remote reply just stored (quietly: direct,

@@ -59,7 +59,7 @@ func TestInteractionRequestsStore(t *testing.T) {
 		reply := testStatus(s, bob, domain.Public, alice)
 		reply.Local, reply.InReplyToID, reply.InReplyToAccountID, reply.ConversationID = true, post.ID, alice, post.ConversationID
 		req := &InteractionRequest{ID: s.IDs.Next(), StatusID: post.ID, TargetAccountID: alice, AccountID: bob, URI: reply.URI}
-		if err := s.CreatePendingReply(ctx, NewStatus{Status: reply}, req); err != nil {
+		if _, _, err := s.CreatePendingReply(ctx, NewStatus{Status: reply}, req); err != nil {
 			t.Fatal(err)
 		}
 		if got := rec.take(); len(got) != 0 {
@@ -167,7 +167,7 @@ func TestInteractionRequestsStore(t *testing.T) {
 		r2 := testStatus(s, bob, domain.Public)
 		r2.Local, r2.InReplyToID, r2.InReplyToAccountID = true, post.ID, alice
 		req2 := &InteractionRequest{ID: s.IDs.Next(), StatusID: post.ID, TargetAccountID: alice, AccountID: bob}
-		if err := s.CreatePendingReply(ctx, NewStatus{Status: r2}, req2); err != nil {
+		if _, _, err := s.CreatePendingReply(ctx, NewStatus{Status: r2}, req2); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.RejectInteraction(ctx, req2); err != nil {

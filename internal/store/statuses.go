@@ -112,54 +112,13 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 		defer func() { st.Visibility = visibility }()
 	}
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
-		now := s.nowMs()
-		if n.IdempotencyKey != "" {
-			var prev int64
-			err := tx.QueryRowContext(ctx, `SELECT k.status_id FROM idempotency_keys k JOIN statuses s ON s.id = k.status_id
-				WHERE k.account_id = $1 AND k.key = $2 AND k.created_at > $3`,
-				int64(st.AccountID), n.IdempotencyKey, now-IdempotencyWindow.Milliseconds()).Scan(&prev)
-			if err == nil {
-				id = domain.ID(prev)
-				return nil
-			}
-			if err != sql.ErrNoRows {
-				return fmt.Errorf("check idempotency key: %w", err)
-			}
-			if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2`, int64(st.AccountID), n.IdempotencyKey); err != nil {
-				return fmt.Errorf("clear idempotency key: %w", err)
-			}
-			if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, status_id, created_at) VALUES ($1, $2, $3, $4)`,
-				int64(st.AccountID), n.IdempotencyKey, int64(st.ID), now); err != nil {
-				return fmt.Errorf("store idempotency key: %w", err)
-			}
-		}
-		if err := s.insertStatus(ctx, tx, st); err != nil {
+		prev, err := s.claimIdempotencyKey(ctx, tx, n)
+		if err != nil || prev != 0 {
+			id = prev
 			return err
 		}
-		if err := s.setMentionsAndTags(ctx, tx, st); err != nil {
+		if err := s.insertNewStatus(ctx, tx, n); err != nil {
 			return err
-		}
-		if len(n.MediaIDs) > 0 {
-			if err := s.attachMedia(ctx, tx, st.ID, st.AccountID, n.MediaIDs); err != nil {
-				return err
-			}
-		}
-		if n.InteractionPolicy != nil {
-			if err := setStatusInteractionPolicy(ctx, tx, st.ID, n.InteractionPolicy); err != nil {
-				return err
-			}
-		}
-		if n.Poll != nil {
-			n.Poll.StatusID = st.ID
-			if err := s.insertPoll(ctx, tx, n.Poll); err != nil {
-				return err
-			}
-		}
-		if n.Quote != nil {
-			n.Quote.StatusID = st.ID
-			if err := s.insertQuote(ctx, tx, n.Quote); err != nil {
-				return err
-			}
 		}
 		if n.Hold != nil {
 			id, created = st.ID, true
@@ -197,6 +156,69 @@ func (s *Store) CreateStatus(ctx context.Context, n NewStatus) (id domain.ID, cr
 		return s.federate(ctx, tx, statusOutgoing("Create", st))
 	})
 	return id, created, err
+}
+
+// claimIdempotencyKey returns the status an earlier request with n's
+// idempotency key created within the window (0 when none), else records
+// the key for n's status, in tx.
+func (s *Store) claimIdempotencyKey(ctx context.Context, tx *sql.Tx, n NewStatus) (domain.ID, error) {
+	if n.IdempotencyKey == "" {
+		return 0, nil
+	}
+	st, now := n.Status, s.nowMs()
+	var prev int64
+	err := tx.QueryRowContext(ctx, `SELECT k.status_id FROM idempotency_keys k JOIN statuses s ON s.id = k.status_id
+		WHERE k.account_id = $1 AND k.key = $2 AND k.created_at > $3`,
+		int64(st.AccountID), n.IdempotencyKey, now-IdempotencyWindow.Milliseconds()).Scan(&prev)
+	if err == nil {
+		return domain.ID(prev), nil
+	}
+	if err != sql.ErrNoRows {
+		return 0, fmt.Errorf("check idempotency key: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM idempotency_keys WHERE account_id = $1 AND key = $2`, int64(st.AccountID), n.IdempotencyKey); err != nil {
+		return 0, fmt.Errorf("clear idempotency key: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO idempotency_keys (account_id, key, status_id, created_at) VALUES ($1, $2, $3, $4)`,
+		int64(st.AccountID), n.IdempotencyKey, int64(st.ID), now); err != nil {
+		return 0, fmt.Errorf("store idempotency key: %w", err)
+	}
+	return 0, nil
+}
+
+// insertNewStatus inserts a new local status and what it is written
+// with: mentions, tags, media, interaction policy, poll and quote.
+func (s *Store) insertNewStatus(ctx context.Context, tx *sql.Tx, n NewStatus) error {
+	st := n.Status
+	if err := s.insertStatus(ctx, tx, st); err != nil {
+		return err
+	}
+	if err := s.setMentionsAndTags(ctx, tx, st); err != nil {
+		return err
+	}
+	if len(n.MediaIDs) > 0 {
+		if err := s.attachMedia(ctx, tx, st.ID, st.AccountID, n.MediaIDs); err != nil {
+			return err
+		}
+	}
+	if n.InteractionPolicy != nil {
+		if err := setStatusInteractionPolicy(ctx, tx, st.ID, n.InteractionPolicy); err != nil {
+			return err
+		}
+	}
+	if n.Poll != nil {
+		n.Poll.StatusID = st.ID
+		if err := s.insertPoll(ctx, tx, n.Poll); err != nil {
+			return err
+		}
+	}
+	if n.Quote != nil {
+		n.Quote.StatusID = st.ID
+		if err := s.insertQuote(ctx, tx, n.Quote); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // insertStatus inserts the row and counts it on the author.

@@ -1,6 +1,9 @@
 package mastodon_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -168,6 +171,40 @@ func TestInteractionRequestRejectedReplyStaysWithItsAuthor(t *testing.T) {
 		page := s.Must(t, 200, "GET", "/api/v1/interaction_requests?limit=2", alice.Token, nil)
 		if n := len(page.List(t)); n != 2 || !strings.Contains(page.Header.Get("Link"), "max_id=") {
 			t.Errorf("page of %d, Link %q", n, page.Header.Get("Link"))
+		}
+	})
+}
+
+// TestPendingReplyIdempotency: a client that retries a reply waiting for
+// approval, with the same Idempotency-Key, gets the same reply back and
+// the author one request, as for any post.
+func TestPendingReplyIdempotency(t *testing.T) {
+	apitest.Each(t, func(t *testing.T, s *apitest.Server) {
+		alice := s.NewUser(t, "alice")
+		bob := s.NewUser(t, "bob")
+		post := stPost(t, s, alice, map[string]any{"status": "ask first", "interaction_policy": manualPolicy()})
+		send := func() string {
+			b, _ := json.Marshal(map[string]any{"status": "may I?", "in_reply_to_id": post})
+			hr, _ := http.NewRequest("POST", s.URL+"/api/v1/statuses", bytes.NewReader(b))
+			hr.Header.Set("Content-Type", "application/json")
+			hr.Header.Set("Authorization", "Bearer "+bob.Token)
+			hr.Header.Set("Idempotency-Key", "retry-1")
+			res, err := s.Client().Do(hr)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			var m map[string]any
+			if err := json.NewDecoder(res.Body).Decode(&m); err != nil || res.StatusCode != 200 {
+				t.Fatalf("reply: %d %v %v", res.StatusCode, m, err)
+			}
+			return m["id"].(string)
+		}
+		if a, b := send(), send(); a != b {
+			t.Errorf("retried pending reply: ids %s and %s, want one", a, b)
+		}
+		if reqs := s.Must(t, 200, "GET", "/api/v1/interaction_requests", alice.Token, nil).List(t); len(reqs) != 1 {
+			t.Errorf("requests after a retry: %d, want 1", len(reqs))
 		}
 	})
 }
