@@ -352,26 +352,7 @@ func (s *Store) NotificationGroupMembers(ctx context.Context, account domain.ID,
 	}
 	where0, args := notificationsWhere(account, NotificationFilter{})
 	kq, kargs := k.where(len(args) + 1)
-	args = append(args, kargs...)
-	where, order, pargs := PageClause("n.id", p, len(args)+1)
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+notificationColumns+where0+kq+` AND `+where+` ORDER BY `+order+
-		fmt.Sprintf(` LIMIT %d`, max(p.Limit, 1)), append(args, pargs...)...)
-	if err != nil {
-		return nil, fmt.Errorf("load notification group members: %w", err)
-	}
-	defer rows.Close()
-	var out []*domain.Notification
-	for rows.Next() {
-		n, err := scanNotification(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	if p.MinID != 0 {
-		Reverse(out)
-	}
-	return out, rows.Err()
+	return s.notificationPage(ctx, where0+kq, append(args, kargs...), p)
 }
 
 // DismissNotificationGroup deletes the notifications of one of an

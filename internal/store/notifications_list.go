@@ -81,10 +81,15 @@ func (s *Store) UnreadNotifications(ctx context.Context, account domain.ID, f No
 // those from accounts it blocks now.
 func (s *Store) Notifications(ctx context.Context, account domain.ID, f NotificationFilter, p domain.Page) ([]*domain.Notification, error) {
 	where0, args := notificationsWhere(account, f)
-	q := `SELECT ` + notificationColumns + where0
-	where, order, pargs := PageClause("n.id", p, len(args)+1)
-	args = append(args, pargs...)
-	rows, err := s.DB.R.QueryContext(ctx, q+` AND `+where+` ORDER BY `+order+fmt.Sprintf(` LIMIT %d`, max(p.Limit, 1)), args...)
+	return s.notificationPage(ctx, where0, args, p)
+}
+
+// notificationPage loads the page p of the notifications that match
+// where (a notificationsWhere clause, with its args), newest first.
+func (s *Store) notificationPage(ctx context.Context, where string, args []any, p domain.Page) ([]*domain.Notification, error) {
+	pw, order, pargs := PageClause("n.id", p, len(args)+1)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT `+notificationColumns+where+` AND `+pw+` ORDER BY `+order+
+		fmt.Sprintf(` LIMIT %d`, max(p.Limit, 1)), append(args, pargs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("load notifications: %w", err)
 	}
