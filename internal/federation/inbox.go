@@ -45,6 +45,10 @@ type InboxProcessor func(ctx context.Context, a *store.InboxActivity) error
 func (h *Handler) registerInbound(process InboxProcessor) {
 	g := h.ingestOf()
 	g.process = process
+	// The batch path of Creates applies Processor.create's rules with a
+	// Processor of its own: it never fetches, so the rate limits a
+	// Processor holds (reply parents, Moves) are not shared state here.
+	g.creates = NewProcessor(h)
 	river.AddWorker(h.Jobs.Workers(), &inboxBatchWorker{g: g})
 	h.Jobs.AddPeriodic(ingestSweepEvery, InboxBatchArgs{Sweep: true})
 	river.AddWorker(h.Jobs.Workers(), &inboxWorker{h: h, process: process})

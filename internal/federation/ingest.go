@@ -52,6 +52,11 @@ func (InboxBatchArgs) InsertOpts() river.InsertOpts { return river.InsertOpts{Ma
 type ingest struct {
 	h       *Handler
 	process InboxProcessor
+	// creates prepares and stores common Creates in batches
+	// (ingest_create.go); nil processes every activity with process.
+	creates *Processor
+	storeMu sync.Mutex   // held while a run of Creates is stored
+	batched atomic.Int64 // Creates stored by the batch path (tests read it)
 	// workers counts the kicked jobs draining the queue, at most max (on
 	// SQLite's single writer more would only wait).
 	workers atomic.Int32
@@ -244,13 +249,20 @@ func (g *ingest) drain(ctx context.Context, holdsSlot bool) error {
 // processBatch applies claimed activities in the order received, each on
 // its own: a failure is recorded on that activity (retried after a
 // backoff, given up after ingestMaxAttempts) and the others go on. The
-// processed ones are marked in one statement.
+// processed ones are marked in one statement. Consecutive common Creates
+// are stored together (ingest_create.go) before the next other activity.
 func (g *ingest) processBatch(ctx context.Context, acts []*store.InboxActivity) error {
 	done := make([]domain.ID, 0, len(acts))
+	var run []batchCreate
+	prepared := make([]*batchCreate, len(acts))
+	next := 0 // acts[:next] were considered for the batch path
 	for i, a := range acts {
 		if ctx.Err() != nil {
 			// Stopping: what was not tried goes back to the queue now.
-			rest := make([]domain.ID, 0, len(acts)-i)
+			rest := make([]domain.ID, 0, len(acts)-i+len(run))
+			for _, c := range run {
+				rest = append(rest, c.a.ID)
+			}
 			for _, b := range acts[i:] {
 				rest = append(rest, b.ID)
 			}
@@ -260,19 +272,75 @@ func (g *ingest) processBatch(ctx context.Context, acts []*store.InboxActivity) 
 			}
 			return g.h.Store.ReleaseInboxActivities(bg, rest)
 		}
-		if err := g.processOne(ctx, a); err != nil {
-			giveUp := a.Attempts >= ingestMaxAttempts
-			g.h.Log.Warn("inbox activity failed", "id", a.ActivityID, "type", a.Type, "attempt", a.Attempts,
-				"given_up", giveUp, "err", err)
-			if err := g.h.Store.RetryInboxActivity(context.WithoutCancel(ctx), a.ID, ingestBackoff(a.Attempts),
-				truncate(err.Error(), 1000), giveUp); err != nil {
-				return err
-			}
+		if i >= next {
+			next = g.prepareRun(ctx, acts, i, prepared)
+		}
+		if c := prepared[i]; c != nil {
+			run = append(run, *c)
 			continue
 		}
-		done = append(done, a.ID)
+		var err error
+		if done, err = g.storeRun(ctx, run, done); err != nil {
+			return err
+		}
+		run = run[:0]
+		if done, err = g.apply(ctx, a, done); err != nil {
+			return err
+		}
+	}
+	done, err := g.storeRun(ctx, run, done)
+	if err != nil {
+		return err
 	}
 	return g.h.Store.MarkInboxActivitiesProcessed(context.WithoutCancel(ctx), done)
+}
+
+// apply processes one activity with the processor, appending it to done,
+// or records its failure.
+func (g *ingest) apply(ctx context.Context, a *store.InboxActivity, done []domain.ID) ([]domain.ID, error) {
+	if err := g.processOne(ctx, a); err != nil {
+		giveUp := a.Attempts >= ingestMaxAttempts
+		g.h.Log.Warn("inbox activity failed", "id", a.ActivityID, "type", a.Type, "attempt", a.Attempts,
+			"given_up", giveUp, "err", err)
+		return done, g.h.Store.RetryInboxActivity(context.WithoutCancel(ctx), a.ID, ingestBackoff(a.Attempts),
+			truncate(err.Error(), 1000), giveUp)
+	}
+	return append(done, a.ID), nil
+}
+
+// storeRun stores a run of prepared Creates together; those that fail
+// there (or all of them, on a panic) are applied one by one.
+func (g *ingest) storeRun(ctx context.Context, run []batchCreate, done []domain.ID) ([]domain.ID, error) {
+	if len(run) == 0 {
+		return done, nil
+	}
+	stored, failed := func() (stored, failed []*store.InboxActivity) {
+		// One run stored at a time per process: the store serializes them
+		// anyway (SQLite's writer, PostgreSQL's advisory lock), and a
+		// worker waiting here holds no database connection.
+		g.storeMu.Lock()
+		defer g.storeMu.Unlock()
+		defer func() {
+			if r := recover(); r != nil {
+				stored, failed = nil, nil
+				for _, c := range run {
+					failed = append(failed, c.a)
+				}
+			}
+		}()
+		return g.creates.storeCreates(ctx, run)
+	}()
+	for _, a := range stored {
+		done = append(done, a.ID)
+	}
+	g.batched.Add(int64(len(stored)))
+	var err error
+	for _, a := range failed {
+		if done, err = g.apply(ctx, a, done); err != nil {
+			return done, err
+		}
+	}
+	return done, nil
 }
 
 // processOne applies one activity; a panic is that activity's failure,

@@ -257,7 +257,7 @@ func truncate(s string, n int) string {
 
 // rejectMedia reports whether a domain block rejects the media of host.
 func (r *resolver) rejectMedia(ctx context.Context, host string) (bool, error) {
-	b, err := r.h.Store.DomainBlockFor(ctx, host)
+	b, err := r.domainBlockFor(ctx, host) // looked up once per note on the batch path (ingest_create.go)
 	if err != nil {
 		return false, err
 	}

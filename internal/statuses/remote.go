@@ -79,18 +79,50 @@ func (s *Service) remoteRules(ctx context.Context, in *RemoteStatus) (*domain.St
 // when its uri is already known). Its id comes from its publication date,
 // bounded by now, so that fetched old posts do not appear as new.
 func (s *Service) CreateRemote(ctx context.Context, in RemoteStatus) (domain.ID, error) {
-	if prev, err := s.Store.StatusByURI(ctx, in.URI); err == nil {
-		return prev.ID, nil
+	p, err := s.prepareRemote(ctx, &in, nil)
+	if err != nil || p.known != 0 {
+		return p.known, err
+	}
+	created, err := s.Store.CreateRemoteStatus(ctx, p.w.Status, p.w.Poll, p.w.Media, p.w.NotifyFollowers)
+	if err != nil {
+		return 0, err
+	}
+	return s.finishRemote(ctx, p, created)
+}
+
+// preparedRemote is a remote status admitted and ready to store.
+type preparedRemote struct {
+	in    *RemoteStatus
+	known domain.ID // the stored status with the same uri: nothing to store
+	w     *store.RemoteStatusWrite
+	after func(context.Context, domain.ID) error
+	err   error // CreateRemoteBatch: storing it alone failed
+}
+
+// prepareRemote applies to in everything that comes before storing it:
+// the duplicate check (in known when not nil), admitRemote, remoteRules, its id and whether its
+// author's followers are notified.
+func (s *Service) prepareRemote(ctx context.Context, in *RemoteStatus, known map[string]domain.ID) (*preparedRemote, error) {
+	p := &preparedRemote{in: in}
+	if known != nil { // looked up for a batch (CreateRemoteBatch)
+		if id, ok := known[in.URI]; ok && in.URI != "" {
+			p.known = id
+			return p, nil
+		}
+	} else if prev, err := s.Store.StatusByURI(ctx, in.URI); err == nil {
+		p.known = prev.ID
+		return p, nil
 	} else if domain.KindOf(err) != domain.KindNotFound {
-		return 0, err
+		return p, err
 	}
-	after, err := s.admitRemote(ctx, &in)
+	after, err := s.admitRemote(ctx, in)
 	if err != nil {
-		return 0, err
+		return p, err
 	}
-	st, err := s.remoteRules(ctx, &in)
+	p.after = after
+	st, err := s.remoteRules(ctx, in)
 	if err != nil {
-		return 0, err
+		return p, err
 	}
 	now := s.Store.Now()
 	published := in.Published
@@ -110,28 +142,33 @@ func (s *Service) CreateRemote(ctx context.Context, in RemoteStatus) (domain.ID,
 	if len(in.Media) > MaxRemoteMedia {
 		in.Media = in.Media[:MaxRemoteMedia]
 	}
-	created, err := s.Store.CreateRemoteStatus(ctx, st, in.Poll, in.Media, notify)
-	if err != nil {
-		return 0, err
-	}
+	p.w = &store.RemoteStatusWrite{Status: st, Poll: in.Poll, Media: in.Media, NotifyFollowers: notify}
+	return p, nil
+}
+
+// finishRemote does what follows the store: the stored status's id when
+// another worker stored the uri meanwhile, else the interaction policy and
+// admitRemote's after.
+func (s *Service) finishRemote(ctx context.Context, p *preparedRemote, created bool) (domain.ID, error) {
 	if !created { // stored meanwhile by another worker
-		prev, err := s.Store.StatusByURI(ctx, in.URI)
+		prev, err := s.Store.StatusByURI(ctx, p.in.URI)
 		if err != nil {
 			return 0, err
 		}
 		return prev.ID, nil
 	}
-	if in.InteractionPolicy != nil {
-		if err := s.Store.SetStatusInteractionPolicy(ctx, st.ID, in.InteractionPolicy); err != nil {
+	id := p.w.Status.ID
+	if p.in.InteractionPolicy != nil {
+		if err := s.Store.SetStatusInteractionPolicy(ctx, id, p.in.InteractionPolicy); err != nil {
 			return 0, err
 		}
 	}
-	if after != nil {
-		if err := after(ctx, st.ID); err != nil {
+	if p.after != nil {
+		if err := p.after(ctx, id); err != nil {
 			return 0, err
 		}
 	}
-	return st.ID, nil
+	return id, nil
 }
 
 // EditRemote applies a remote Update of prev (which the caller checked

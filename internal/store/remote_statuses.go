@@ -32,65 +32,84 @@ func (s *Store) StatusByURL(ctx context.Context, url string) (*domain.Status, er
 // stored is not stored twice (created is false).
 func (s *Store) CreateRemoteStatus(ctx context.Context, st *domain.Status, poll *Poll, media []*Media, notifyFollowers bool) (created bool, err error) {
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
-		var one int
-		// uri <> '' lets the lookup use the partial unique index
-		// statuses_uri; without it SQLite scanned the whole table (a third
-		// of the cost of storing a remote status with 100,000 posts).
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM statuses WHERE uri = $1 AND uri <> ''`, st.URI).Scan(&one)
-		if err == nil {
-			return nil
-		}
-		if err != sql.ErrNoRows {
-			return fmt.Errorf("check status uri: %w", err)
-		}
-		if err := s.freeRemoteID(ctx, tx, st); err != nil {
-			return err
-		}
-		if err := s.insertStatus(ctx, tx, st); err != nil {
-			return err
-		}
-		if err := s.setMentionsAndTags(ctx, tx, st); err != nil {
-			return err
-		}
-		if poll != nil {
-			poll.StatusID = st.ID
-			if err := s.insertPoll(ctx, tx, poll); err != nil {
-				return err
-			}
-		}
-		for i, m := range media {
-			now := s.nowMs()
-			_, err := tx.ExecContext(ctx, `INSERT INTO media_attachments (id, account_id, status_id, position, type, content_type,
-				file_key, remote_url, description, blurhash, created_at, updated_at)
-				VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10, $10)`,
-				int64(s.IDs.Next()), int64(st.AccountID), int64(st.ID), i, m.Type, m.ContentType, m.RemoteURL, m.Description, m.Blurhash, now)
-			if err != nil {
-				return fmt.Errorf("insert remote media: %w", err)
-			}
-		}
-		if st.InReplyToID != 0 {
-			if _, err := tx.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, int64(st.InReplyToID)); err != nil {
-				return fmt.Errorf("count reply: %w", err)
-			}
-		}
-		if err := fanOutRemote(ctx, tx, st); err != nil {
-			return err
-		}
-		if err := s.emit(ctx, tx, Event{Kind: EventUpdate, ID: st.ID, Account: st.AccountID}); err != nil {
-			return err
-		}
-		if err := s.notifyMentions(ctx, tx, st, st.MentionedAccountIDs); err != nil {
-			return err
-		}
-		if notifyFollowers {
-			if err := s.notifyFollowers(ctx, tx, st); err != nil {
-				return err
-			}
-		}
-		created = true
-		return nil
+		created, err = s.createRemoteStatusTx(ctx, tx, tx, &RemoteStatusWrite{Status: st, Poll: poll, Media: media, NotifyFollowers: notifyFollowers})
+		return err
 	})
-	return created, err
+	return created && err == nil, err
+}
+
+// createRemoteStatusTx is CreateRemoteStatus's work inside tx. q runs the
+// statements on tx (a statement cache of tx in a batch, see
+// CreateRemoteStatuses); events and notifications go through tx itself,
+// since on SQLite they wait for its commit only when given the *sql.Tx.
+func (s *Store) createRemoteStatusTx(ctx context.Context, tx *sql.Tx, q db.Querier, w *RemoteStatusWrite) (bool, error) {
+	st := w.Status
+	var one int
+	// uri <> '' lets the lookup use the partial unique index
+	// statuses_uri; without it SQLite scanned the whole table (a third
+	// of the cost of storing a remote status with 100,000 posts).
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM statuses WHERE uri = $1 AND uri <> ''`, st.URI).Scan(&one)
+	if err == nil {
+		return false, nil
+	}
+	if err != sql.ErrNoRows {
+		return false, fmt.Errorf("check status uri: %w", err)
+	}
+	if err := s.freeRemoteID(ctx, q, st); err != nil {
+		return false, err
+	}
+	if err := s.insertStatus(ctx, q, st); err != nil {
+		return false, err
+	}
+	if err := s.setMentionsAndTags(ctx, q, st); err != nil {
+		return false, err
+	}
+	if w.Poll != nil {
+		w.Poll.StatusID = st.ID
+		if err := s.insertPoll(ctx, q, w.Poll); err != nil {
+			return false, err
+		}
+	}
+	for i, m := range w.Media {
+		now := s.nowMs()
+		_, err := q.ExecContext(ctx, `INSERT INTO media_attachments (id, account_id, status_id, position, type, content_type,
+			file_key, remote_url, description, blurhash, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, '', $7, $8, $9, $10, $10)`,
+			int64(s.IDs.Next()), int64(st.AccountID), int64(st.ID), i, m.Type, m.ContentType, m.RemoteURL, m.Description, m.Blurhash, now)
+		if err != nil {
+			return false, fmt.Errorf("insert remote media: %w", err)
+		}
+	}
+	if st.InReplyToID != 0 {
+		if _, err := q.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, int64(st.InReplyToID)); err != nil {
+			return false, fmt.Errorf("count reply: %w", err)
+		}
+	}
+	if err := fanOutRemote(ctx, q, st); err != nil {
+		return false, err
+	}
+	if err := s.emit(ctx, tx, Event{Kind: EventUpdate, ID: st.ID, Account: st.AccountID}); err != nil {
+		return false, err
+	}
+	if err := s.notifyMentions(ctx, tx, st, st.MentionedAccountIDs); err != nil {
+		return false, err
+	}
+	if w.NotifyFollowers {
+		// Most authors have no follower asking for notifications: the
+		// probe runs through q's cached statement, notifyFollowers only
+		// when someone does.
+		err := q.QueryRowContext(ctx, `SELECT 1 FROM follows f JOIN users u ON u.account_id = f.account_id
+			WHERE f.target_account_id = $1 AND f.notify = $2 LIMIT 1`, int64(st.AccountID), true).Scan(&one)
+		if err != nil && err != sql.ErrNoRows {
+			return false, fmt.Errorf("find notified followers: %w", err)
+		}
+		if err == nil {
+			if err := s.notifyFollowers(ctx, tx, st); err != nil {
+				return false, err
+			}
+		}
+	}
+	return true, nil
 }
 
 // freeRemoteID draws st's id again while it is taken. A remote status's id
@@ -98,10 +117,10 @@ func (s *Store) CreateRemoteStatus(ctx context.Context, st *domain.Status, poll 
 // published in the same millisecond (a burst from one server, times given
 // to the second) draw the same id often enough to fail an activity in a few
 // hundred: it keeps its millisecond and takes other random bits.
-func (s *Store) freeRemoteID(ctx context.Context, tx *sql.Tx, st *domain.Status) error {
+func (s *Store) freeRemoteID(ctx context.Context, q db.Querier, st *domain.Status) error {
 	for range 8 {
 		var one int
-		err := tx.QueryRowContext(ctx, `SELECT 1 FROM statuses WHERE id = $1`, int64(st.ID)).Scan(&one)
+		err := q.QueryRowContext(ctx, `SELECT 1 FROM statuses WHERE id = $1`, int64(st.ID)).Scan(&one)
 		if err == sql.ErrNoRows {
 			return nil
 		}
