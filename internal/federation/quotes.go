@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"html"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -275,7 +276,10 @@ func (r *resolver) keepQuote(ctx context.Context, doc *activitypub.Incoming, aut
 		st.QuotePolicy = p
 	}
 	uri := doc.QuotedURI()
-	if uri == "" || !r.isLocal(uri) {
+	if uri == "" {
+		return r.dropQuoteLink(ctx, doc, st)
+	}
+	if !r.isLocal(uri) {
 		return nil
 	}
 	quoted, ok := (&Processor{r: r}).localStatus(ctx, uri)
@@ -283,4 +287,27 @@ func (r *resolver) keepQuote(ctx context.Context, doc *activitypub.Incoming, aut
 		return nil
 	}
 	return r.h.Store.RecordRemoteQuote(ctx, st, quoted)
+}
+
+// quoteInline matches the RE: paragraph of a quote (process_notes.go adds
+// it, sanitize.go keeps its class).
+var quoteInline = regexp.MustCompile(`<p class="quote-inline">.*?</p>`)
+
+// dropQuoteLink removes the RE: link of a stored remote quote whose note
+// now names no quote and shows no RE: link: its author's server sends
+// such an Update, without "updated" (no edit), when the quoted author
+// detached the quote.
+func (r *resolver) dropQuoteLink(ctx context.Context, doc *activitypub.Incoming, st *domain.Status) error {
+	if st.Local || !strings.Contains(st.Content, `class="quote-inline"`) {
+		return nil
+	}
+	if body, _ := doc.Text(); strings.Contains(body, `class="quote-inline"`) {
+		return nil
+	}
+	content := quoteInline.ReplaceAllString(st.Content, "")
+	if err := r.h.Store.DropRemoteQuoteLink(ctx, st, content); err != nil {
+		return err
+	}
+	st.Content = content
+	return nil
 }

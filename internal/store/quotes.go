@@ -154,11 +154,11 @@ func (s *Store) QuotesOfStatus(ctx context.Context, quoted domain.ID, p domain.P
 // not quote quoted; revoking twice does nothing more.
 func (s *Store) RevokeQuote(ctx context.Context, quoted, quoting domain.ID) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
-		var state string
+		var state, vis string
 		var author, quotedAuthor int64
 		var local bool
-		err := tx.QueryRowContext(ctx, `SELECT q.state, s.account_id, s.local, q.quoted_account_id FROM quotes q JOIN statuses s ON s.id = q.status_id
-			WHERE q.status_id = $1 AND q.quoted_status_id = $2`, int64(quoting), int64(quoted)).Scan(&state, &author, &local, &quotedAuthor)
+		err := tx.QueryRowContext(ctx, `SELECT q.state, s.account_id, s.local, s.visibility, q.quoted_account_id FROM quotes q JOIN statuses s ON s.id = q.status_id
+			WHERE q.status_id = $1 AND q.quoted_status_id = $2`, int64(quoting), int64(quoted)).Scan(&state, &author, &local, &vis, &quotedAuthor)
 		if errors.Is(err, sql.ErrNoRows) {
 			return domain.NotFound()
 		}
@@ -181,8 +181,21 @@ func (s *Store) RevokeQuote(ctx context.Context, quoted, quoting domain.ID) erro
 		if err := s.emit(ctx, tx, Event{Kind: EventStatusUpdate, ID: quoting, Account: domain.ID(author)}); err != nil {
 			return err
 		}
-		if local || state != QuoteAccepted {
-			return nil // a local quote's note stops naming the authorization
+		if state != QuoteAccepted {
+			return nil // its note never named the quote
+		}
+		if local {
+			// The note stops naming the quote and its authorization: the
+			// servers that have it learn so from its Update (a held post
+			// went nowhere yet).
+			if vis == HeldVisibility {
+				return nil
+			}
+			o, err := quoteUpdate(ctx, tx, quoting, domain.ID(author), domain.ID(quotedAuthor), domain.Visibility(vis))
+			if err != nil {
+				return err
+			}
+			return s.federate(ctx, tx, o)
 		}
 		// FEP-044f: the quoting post's server learns the consent is gone.
 		return s.federate(ctx, tx, Outgoing{Type: "Delete", Object: "QuoteAuthorization", ActorID: domain.ID(quotedAuthor),
@@ -296,6 +309,15 @@ func quoteUpdate(ctx context.Context, q db.Querier, quoting, author, quotedAutho
 	if err != nil {
 		return Outgoing{}, fmt.Errorf("load mentions: %w", err)
 	}
+	if vis != domain.Direct { // as statusOutgoing: the author replied to had its Create
+		var replied sql.NullInt64
+		if err := q.QueryRowContext(ctx, `SELECT in_reply_to_account_id FROM statuses WHERE id = $1`, int64(quoting)).Scan(&replied); err != nil {
+			return Outgoing{}, fmt.Errorf("load replied author: %w", err)
+		}
+		if replied.Valid && replied.Int64 != 0 {
+			to = append(to, domain.ID(replied.Int64))
+		}
+	}
 	return Outgoing{Type: "Update", ActorID: author, StatusID: quoting, Followers: vis != domain.Direct,
 		To: append(to, quotedAuthor)}, nil
 }
@@ -394,4 +416,21 @@ func (s *Store) RevokeQuoteAuthorization(ctx context.Context, uri string, actor 
 		return s.federate(ctx, tx, o)
 	})
 	return found, err
+}
+
+// DropRemoteQuoteLink replaces the content of a remote status whose author
+// stopped quoting (an Update without quote, not an edit: FEP-044f's
+// detached quote) with content, its RE: link removed; readers see it
+// change. Local statuses are left alone.
+func (s *Store) DropRemoteQuoteLink(ctx context.Context, st *domain.Status, content string) error {
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE statuses SET content = $2 WHERE id = $1 AND NOT local`, int64(st.ID), content)
+		if err != nil {
+			return fmt.Errorf("drop quote link: %w", err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		return s.emit(ctx, tx, Event{Kind: EventStatusUpdate, ID: st.ID, Account: st.AccountID})
+	})
 }
