@@ -24,7 +24,8 @@ import (
 type batchCreate struct {
 	a      *store.InboxActivity
 	in     statuses.RemoteStatus
-	obj    *activitypub.Incoming // the note, for what storeNote does once it is stored
+	obj    *activitypub.Incoming // the note, for what noteStored does once it is stored
+	body   []byte                // its JSON
 	author *domain.Account
 }
 
@@ -34,6 +35,7 @@ type batchCreate struct {
 type createCandidate struct {
 	a    *store.InboxActivity
 	obj  *activitypub.Incoming
+	body []byte
 	host string
 }
 
@@ -51,13 +53,10 @@ func (p *Processor) parseCreate(a *store.InboxActivity) (*createCandidate, bool)
 		return nil, false // fetched from its origin: the slow path does it
 	}
 	obj, err := activitypub.Parse(ref.Object)
-	if err != nil || !isNoteType(obj.Type) || obj.InReplyTo.ID != "" || isVote(obj) || p.r.isLocal(obj.ID) {
+	if err != nil || createdNote(doc.Actor.ID, obj) != nil || obj.InReplyTo.ID != "" || isVote(obj) || p.r.isLocal(obj.ID) {
 		return nil, false
 	}
-	if author, err := noteAuthor(obj); err != nil || author != doc.Actor.ID {
-		return nil, false
-	}
-	return &createCandidate{a: a, obj: obj, host: hostOf(doc.Actor.ID)}, true
+	return &createCandidate{a: a, obj: obj, body: ref.Object, host: hostOf(doc.Actor.ID)}, true
 }
 
 // createLookups is what preparing a run of Creates reads, in one query
@@ -116,17 +115,15 @@ func (p *Processor) prepareCreate(ctx context.Context, c *createCandidate, l *cr
 	if ra == nil || ra.Account.SuspendedAt != nil || p.r.h.Now().Sub(ra.FetchedAt) >= AccountRefreshAfter {
 		return bc, false // unknown or stale: the slow path fetches it
 	}
-	// Processor.relevant's first test, read for the whole run.
-	if !l.followed[ra.Account.ID] {
-		if ok, err := p.relevant(ctx, ra.Account, c.obj); err != nil || !ok {
-			return bc, false
-		}
+	// Processor.relevant's first test is read for the whole run.
+	if p.concerns(ctx, ra.Account, c.obj, l.followed[ra.Account.ID]) != nil {
+		return bc, false
 	}
 	in, err := p.r.remoteStatus(withDomainBlock(ctx, c.host, b), c.obj, ra.Account, 0)
 	if err != nil {
 		return bc, false
 	}
-	return batchCreate{a: c.a, in: *in, obj: c.obj, author: ra.Account}, true
+	return batchCreate{a: c.a, in: *in, obj: c.obj, body: c.body, author: ra.Account}, true
 }
 
 // storeCreates stores prepared Creates together. It returns the activities
@@ -137,8 +134,8 @@ func (p *Processor) storeCreates(ctx context.Context, cs []batchCreate) (done, f
 		ins[i] = c.in
 	}
 	res := p.r.statuses.CreateRemoteBatch(ctx, ins)
-	// What storeNote does after CreateRemote (process_notes.go), with the
-	// statuses loaded in one query.
+	// What storeNoteBody does after CreateRemote (process_notes.go), with
+	// the statuses loaded in one query.
 	ids := make([]domain.ID, 0, len(res))
 	for _, r := range res {
 		if r.Err == nil {
@@ -153,7 +150,7 @@ func (p *Processor) storeCreates(ctx context.Context, cs []batchCreate) (done, f
 			failed = append(failed, c.a)
 			continue
 		}
-		if err := p.r.keepQuote(ctx, c.obj, c.author, st); err != nil { // quotes.go
+		if err := p.r.noteStored(ctx, c.obj, c.body, c.author, st); err != nil {
 			failed = append(failed, c.a)
 			continue
 		}

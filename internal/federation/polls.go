@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"time"
 
@@ -62,11 +63,33 @@ func (w *pollTallyWorker) Work(ctx context.Context, job *river.Job[PollTallyArgs
 // votersCount when given, and the end (closed, else endTime). They replace
 // what was counted here; the status's edit history is not touched.
 func (p *Processor) pollTallies(ctx context.Context, st *domain.Status, obj *activitypub.Incoming, body []byte) error {
+	votes, voters := questionTallies(obj, body)
+	if len(votes) == 0 {
+		return drop("Update of Question %s without options", obj.ID)
+	}
+	end := activitypub.ParseTime(questionClosed(obj))
+	if end.IsZero() {
+		end = activitypub.ParseTime(obj.EndTime)
+	}
+	err := p.r.h.Store.SetRemotePollTallies(ctx, st.ID, votes, voters, end)
+	switch domain.KindOf(err) {
+	case domain.KindNotFound:
+		return drop("Update of Question %s, a status without a poll here", obj.ID)
+	case domain.KindInvalid:
+		return drop("Update of Question %s: %v", obj.ID, err)
+	}
+	return err
+}
+
+// questionTallies reads a Question's count of each option
+// (replies.totalItems, in the order remotePoll kept the options) and
+// votersCount (nil when absent or malformed; body is the Question's JSON,
+// as activitypub.Incoming does not read it).
+func questionTallies(obj *activitypub.Incoming, body []byte) (votes []int64, voters *int64) {
 	opts := obj.OneOf
 	if len(obj.AnyOf) > 0 {
 		opts = obj.AnyOf
 	}
-	var votes []int64
 	for _, o := range opts {
 		// The same options as remotePoll stores: named ones, at most
 		// maxRemotePollOpts.
@@ -75,9 +98,6 @@ func (p *Processor) pollTallies(ctx context.Context, st *domain.Status, obj *act
 		}
 		votes = append(votes, max(o.Replies.TotalItems, 0))
 	}
-	if len(votes) == 0 {
-		return drop("Update of Question %s without options", obj.ID)
-	}
 	var extra struct {
 		VotersCount *int64 `json:"votersCount"`
 	}
@@ -85,16 +105,30 @@ func (p *Processor) pollTallies(ctx context.Context, st *domain.Status, obj *act
 	if extra.VotersCount != nil && *extra.VotersCount < 0 {
 		extra.VotersCount = nil
 	}
-	end := activitypub.ParseTime(questionClosed(obj))
-	if end.IsZero() {
-		end = activitypub.ParseTime(obj.EndTime)
+	return votes, extra.VotersCount
+}
+
+// firstTallies keeps the tallies a remote poll arrives with (Mastodon's
+// Create carries them, and so does the Question fetched from its id), as
+// an Update's are kept, so that a poll received with votes shows them
+// before its next Update; never over tallies an Update brought (the note
+// was known already). A Question with no votersCount and no vote tells
+// nothing: the poll then counts local votes, as before. The end was read
+// with the poll (remotePoll).
+func (r *resolver) firstTallies(ctx context.Context, st *domain.Status, obj *activitypub.Incoming, body []byte) error {
+	if obj.Type != "Question" || body == nil {
+		return nil
 	}
-	err := p.r.h.Store.SetRemotePollTallies(ctx, st.ID, votes, extra.VotersCount, end)
-	switch domain.KindOf(err) {
-	case domain.KindNotFound:
-		return drop("Update of Question %s, a status without a poll here", obj.ID)
-	case domain.KindInvalid:
-		return drop("Update of Question %s: %v", obj.ID, err)
+	votes, voters := questionTallies(obj, body)
+	if len(votes) == 0 || (voters == nil && !slices.ContainsFunc(votes, func(n int64) bool { return n > 0 })) {
+		return nil
+	}
+	err := r.h.Store.SetFirstRemotePollTallies(ctx, st.ID, votes, voters)
+	if k := domain.KindOf(err); k == domain.KindNotFound || k == domain.KindInvalid {
+		// No poll was stored for it (remotePoll found no option), or
+		// the options differ: the next Update brings the tallies.
+		r.h.Log.Debug("first poll tallies not kept", "note", obj.ID, "err", err)
+		return nil
 	}
 	return err
 }

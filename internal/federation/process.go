@@ -170,37 +170,41 @@ func (p *Processor) create(ctx context.Context, doc *activitypub.Incoming) error
 	if doc.Object.Object == nil && hostOf(doc.Object.ID) != hostOf(doc.Actor.ID) {
 		return drop("Create of %q, not an object of the actor's host", doc.Object.ID)
 	}
-	obj, err := p.object(ctx, doc)
+	obj, body, err := p.objectBody(ctx, doc)
 	if err != nil {
 		return err
 	}
-	if !isNoteType(obj.Type) {
-		return drop("Create of a %q", obj.Type)
-	}
-	author, err := noteAuthor(obj)
-	if err != nil {
+	if err := createdNote(doc.Actor.ID, obj); err != nil {
 		return err
 	}
-	if author != doc.Actor.ID {
-		return drop("Create by %s of a note attributed to %s", doc.Actor.ID, author)
-	}
-	actor, err := p.r.account(ctx, author)
+	actor, err := p.r.account(ctx, doc.Actor.ID)
 	if err != nil {
 		return err
 	}
 	if actor.SuspendedAt != nil {
-		return drop("actor %s is suspended", author)
+		return drop("actor %s is suspended", doc.Actor.ID)
 	}
 	if isVote(obj) {
 		return p.vote(ctx, actor, obj)
 	}
-	if ok, err := p.relevant(ctx, actor, obj); err != nil || !ok {
-		if err == nil {
-			err = drop("nobody here follows %s, and the note mentions or answers nobody here", author)
-		}
+	if err := p.concerns(ctx, actor, obj, false); err != nil {
 		return err
 	}
-	_, err = p.r.storeNote(ctx, obj, 0)
+	_, err = p.r.storeNoteBody(ctx, obj, body, 0)
+	return err
+}
+
+// concerns refuses a note nobody here has a reason to see (relevant);
+// followed is true when the caller knows the author has local followers.
+// Processor.create and the batch path (prepareCreate) both apply it.
+func (p *Processor) concerns(ctx context.Context, author *domain.Account, obj *activitypub.Incoming, followed bool) error {
+	if followed {
+		return nil
+	}
+	ok, err := p.relevant(ctx, author, obj)
+	if err == nil && !ok {
+		err = drop("nobody here follows %s, and the note mentions or answers nobody here", author.URI)
+	}
 	return err
 }
 

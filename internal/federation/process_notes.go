@@ -69,10 +69,33 @@ func noteAuthor(doc *activitypub.Incoming) (string, error) {
 	return author, nil
 }
 
+// createdNote checks the note a Create carries, for both ways of storing
+// one (Processor.create and the batch path, ingest_create.go): a note
+// type, attributed to the Create's actor.
+func createdNote(actor string, obj *activitypub.Incoming) error {
+	if !isNoteType(obj.Type) {
+		return drop("Create of a %q", obj.Type)
+	}
+	author, err := noteAuthor(obj)
+	if err != nil {
+		return err
+	}
+	if author != actor {
+		return drop("Create by %s of a note attributed to %s", actor, author)
+	}
+	return nil
+}
+
 // storeNote stores a note whose origin the caller checked (fetched from its
 // id, or embedded in an activity of its author), fetching its author and
 // missing ancestors.
 func (r *resolver) storeNote(ctx context.Context, doc *activitypub.Incoming, depth int) (*domain.Status, error) {
+	return r.storeNoteBody(ctx, doc, nil, depth)
+}
+
+// storeNoteBody is storeNote given the note's JSON too (nil when the
+// caller has none), for what the parsed note leaves out (noteStored).
+func (r *resolver) storeNoteBody(ctx context.Context, doc *activitypub.Incoming, body []byte, depth int) (*domain.Status, error) {
 	authorID, err := noteAuthor(doc)
 	if err != nil {
 		return nil, err
@@ -96,10 +119,21 @@ func (r *resolver) storeNote(ctx context.Context, doc *activitypub.Incoming, dep
 	if err != nil {
 		return nil, err
 	}
-	if err := r.keepQuote(ctx, doc, author, st); err != nil { // quotes.go
+	if err := r.noteStored(ctx, doc, body, author, st); err != nil {
 		return nil, err
 	}
 	return st, nil
+}
+
+// noteStored is what follows storing a new remote note, on every path that
+// stores one (storeNoteBody, and Processor.storeCreates for batches): the
+// quote's state (quotes.go) and a poll's first tallies (polls.go; body is
+// the note's JSON, nil when unknown).
+func (r *resolver) noteStored(ctx context.Context, doc *activitypub.Incoming, body []byte, author *domain.Account, st *domain.Status) error {
+	if err := r.keepQuote(ctx, doc, author, st); err != nil {
+		return err
+	}
+	return r.firstTallies(ctx, st, doc, body)
 }
 
 // remoteStatus converts a note: sanitized content (an Article as a link

@@ -133,6 +133,18 @@ func (s *Store) NotifyExpiredPolls(ctx context.Context) (int, error) {
 // many as options), the voters count (nil when the server gave none) and
 // the end (kept when zero). It is not an edit: no version is recorded.
 func (s *Store) SetRemotePollTallies(ctx context.Context, status domain.ID, votes []int64, voters *int64, expiresAt time.Time) error {
+	return s.setRemoteTallies(ctx, status, votes, voters, expiresAt, false)
+}
+
+// SetFirstRemotePollTallies is SetRemotePollTallies for the tallies a
+// remote poll arrives with (its Create): kept only while no tallies were
+// received, so that a Create delivered again after an Update does not
+// bring back older counts. The end is kept.
+func (s *Store) SetFirstRemotePollTallies(ctx context.Context, status domain.ID, votes []int64, voters *int64) error {
+	return s.setRemoteTallies(ctx, status, votes, voters, time.Time{}, true)
+}
+
+func (s *Store) setRemoteTallies(ctx context.Context, status domain.ID, votes []int64, voters *int64, expiresAt time.Time, first bool) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		var opts string
 		err := tx.QueryRowContext(ctx, `SELECT p.options FROM polls p JOIN statuses s ON s.id = p.status_id
@@ -151,8 +163,11 @@ func (s *Store) SetRemotePollTallies(ctx context.Context, status domain.ID, vote
 		if !expiresAt.IsZero() {
 			exp = ms(expiresAt)
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE polls SET remote_votes = $2, remote_voters = $3, expires_at = COALESCE($4, expires_at)
-			WHERE status_id = $1`, int64(status), jsonText(votes), v, exp)
+		q := `UPDATE polls SET remote_votes = $2, remote_voters = $3, expires_at = COALESCE($4, expires_at) WHERE status_id = $1`
+		if first {
+			q += ` AND remote_votes = ''`
+		}
+		_, err = tx.ExecContext(ctx, q, int64(status), jsonText(votes), v, exp)
 		if err != nil {
 			return fmt.Errorf("set remote poll tallies: %w", err)
 		}
