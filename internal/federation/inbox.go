@@ -163,11 +163,13 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "Activity id, actor or type is too long")
 		return
 	}
-	// Relayed activities (signed by someone else, carrying a Linked Data
-	// signature) are not accepted yet: the signer must be the actor.
+	// An activity signed by someone else (a relay forwarding it) is
+	// accepted only as relays.go decides (a Linked Data signature).
 	if actor != v.Owner {
-		writeError(w, http.StatusUnauthorized, "Signed request actor does not match the activity's actor")
-		return
+		if err := h.acceptRelayed(ctx, v.Owner, actor, body); err != nil {
+			writeError(w, http.StatusUnauthorized, "Signed request actor does not match the activity's actor")
+			return
+		}
 	}
 	activityID := act.ID
 	if activityID == "" {

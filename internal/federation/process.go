@@ -386,6 +386,9 @@ func (p *Processor) answer(ctx context.Context, doc *activitypub.Incoming, accep
 	if handled, err := p.answerInteraction(ctx, actor, doc, accept); handled || err != nil {
 		return err
 	}
+	if handled, err := p.answerRelay(ctx, actor, doc, accept); handled || err != nil {
+		return err
+	}
 	var local domain.ID
 	if from, to, _, err := p.r.h.Store.FollowByURI(ctx, doc.Object.ID); err == nil && to == actor.ID {
 		local = from

@@ -133,6 +133,9 @@ func (r *resolver) noteStored(ctx context.Context, doc *activitypub.Incoming, bo
 	if err := r.keepQuote(ctx, doc, author, st); err != nil {
 		return err
 	}
+	if err := r.keepEmojis(ctx, doc, author); err != nil {
+		return err
+	}
 	return r.firstTallies(ctx, st, doc, body)
 }
 

@@ -90,6 +90,11 @@ func (w *publishWorker) Work(ctx context.Context, job *river.Job[PublishArgs]) e
 	if err != nil {
 		return err
 	}
+	// Public activities also go to the relays the server subscribes to.
+	acts, inboxes, err = h.withRelays(ctx, actor, o, acts, inboxes)
+	if err != nil {
+		return err
+	}
 	if len(acts) == 0 || len(inboxes) == 0 {
 		return nil
 	}
