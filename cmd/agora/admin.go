@@ -22,7 +22,7 @@ import (
 func admin(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, usage)
-		return errors.New("admin: give a subcommand: create-user, token, approve, invite, reset-password or export")
+		return errors.New("admin: give a subcommand: create-user, token, approve, invite, reset-password, export or emoji")
 	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -42,8 +42,12 @@ func admin(ctx context.Context, args []string, getenv func(string) string, stdou
 		return resetPassword(ctx, cfg, log, args[1:], stdout, stderr)
 	case "export":
 		return exportAccount(ctx, cfg, log, args[1:], stdout, stderr)
+	case "relay":
+		return adminRelay(ctx, cfg, log, args[1:], stdout, stderr)
+	case "emoji":
+		return adminEmoji(ctx, cfg, log, args[1:], stdout, stderr) // admin_emoji.go
 	}
-	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token, approve, invite, reset-password or export)", args[0])
+	return fmt.Errorf("admin: unknown subcommand %q (want create-user, token, approve, invite, reset-password, export or emoji)", args[0])
 }
 
 func createUser(ctx context.Context, cfg *config.Config, log *slog.Logger, args []string, stdout, stderr io.Writer) error {

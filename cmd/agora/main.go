@@ -31,6 +31,8 @@ Usage:
                                      print an invitation link made by U
   agora admin reset-password --username U   print a one-hour link to choose a new password
   agora admin export --username U --out FILE.zip   write U's archive (as /settings/export)
+  agora admin emoji add|import|list|remove|disable|enable ...   custom emoji (agora admin emoji)
+  agora admin relay add|list|enable|disable|remove [INBOX_URL]   manage relays (docs/administration.md)
   agora version
 
 Configuration (environment): AGORA_ADDR, AGORA_URL, AGORA_DATA, DATABASE_URL,

@@ -38,6 +38,9 @@ type ProfileUpdate struct {
 	Privacy         *string // default visibility: public | unlisted | private
 	Sensitive       *bool   // mark media sensitive by default
 	Language        *string // default posting language, "" for none
+	// AttributionDomains replaces the domains whose pages may credit the
+	// account (NormalizeAttributionDomains).
+	AttributionDomains *[]string
 }
 
 var languageRE = regexp.MustCompile(`^[a-z]{2,3}$`)
@@ -103,6 +106,17 @@ func (svc *Service) UpdateProfile(ctx context.Context, u *domain.User, acct *dom
 			return nil, nil, domain.Invalid("source[language]: %q is not an ISO 639 language code", *upd.Language)
 		}
 		nu.Preferences.DefaultLanguage = l
+	}
+	if upd.AttributionDomains != nil {
+		domains, err := NormalizeAttributionDomains(*upd.AttributionDomains)
+		if err != nil {
+			return nil, nil, err
+		}
+		// Saved before the profile, whose update sends the actor (with
+		// its attributionDomains) to followers' servers.
+		if err := svc.Store.SetAttributionDomains(ctx, a.ID, domains); err != nil {
+			return nil, nil, err
+		}
 	}
 	if err := svc.Store.UpdateProfile(ctx, &a); err != nil {
 		return nil, nil, err

@@ -76,6 +76,7 @@ type NoteOptions struct {
 	Tags      []string      // hashtags, without '#'
 	Poll      *NotePoll     // makes the Note a Question
 	Media     []Document    // attachments, in order
+	Emojis    []Emoji       // custom emoji its text uses
 }
 
 // Document is a media attachment as Mastodon federates it.
@@ -106,6 +107,9 @@ func NewStatusNote(actorURI, followersURI string, st *domain.Status, o NoteOptio
 		} else {
 			n.Cc = append(n.Cc, m.URI)
 		}
+	}
+	for _, e := range o.Emojis {
+		n.Tag = append(n.Tag, e)
 	}
 	for _, t := range o.Tags {
 		n.Tag = append(n.Tag, map[string]string{"type": "Hashtag", "href": o.BaseURL + "/tags/" + strings.ToLower(t), "name": "#" + t})

@@ -25,6 +25,7 @@ var ActorContext = []any{
 	map[string]any{
 		"manuallyApprovesFollowers": "as:manuallyApprovesFollowers",
 		"toot":                      "http://joinmastodon.org/ns#",
+		"Emoji":                     "toot:Emoji",
 		"featured":                  map[string]string{"@id": "toot:featured", "@type": "@id"},
 		"featuredTags":              map[string]string{"@id": "toot:featuredTags", "@type": "@id"},
 		"alsoKnownAs":               map[string]string{"@id": "as:alsoKnownAs", "@type": "@id"},
@@ -39,6 +40,7 @@ var ActorContext = []any{
 		"Hashtag":                   "as:Hashtag",
 		"sensitive":                 "as:sensitive",
 		"focalPoint":                map[string]string{"@container": "@list", "@id": "toot:focalPoint"},
+		"attributionDomains":        map[string]string{"@id": "toot:attributionDomains", "@type": "@id"},
 	},
 }
 
@@ -53,6 +55,9 @@ var NoteContext = []any{
 		"sensitive":        "as:sensitive",
 		"toot":             "http://joinmastodon.org/ns#",
 		"votersCount":      "toot:votersCount",
+		"Emoji":            "toot:Emoji",
+		"blurhash":         "toot:blurhash",
+		"focalPoint":       map[string]any{"@container": "@list", "@id": "toot:focalPoint"},
 		"Hashtag":          "as:Hashtag",
 	},
 }
@@ -88,33 +93,36 @@ type Endpoints struct {
 
 // Actor is a Person, Service or Application.
 type Actor struct {
-	Context                   any             `json:"@context,omitempty"`
-	ID                        string          `json:"id"`
-	Type                      string          `json:"type"`
-	Following                 string          `json:"following,omitempty"`
-	Followers                 string          `json:"followers,omitempty"`
-	Inbox                     string          `json:"inbox"`
-	Outbox                    string          `json:"outbox"`
-	Featured                  string          `json:"featured,omitempty"`
-	FeaturedTags              string          `json:"featuredTags,omitempty"`
-	PreferredUsername         string          `json:"preferredUsername"`
-	Name                      string          `json:"name"`
-	Summary                   string          `json:"summary"`
-	URL                       string          `json:"url"`
-	ManuallyApprovesFollowers bool            `json:"manuallyApprovesFollowers"`
-	Discoverable              bool            `json:"discoverable"`
-	Indexable                 bool            `json:"indexable"`
-	Published                 string          `json:"published"`
-	Memorial                  bool            `json:"memorial"`
-	Suspended                 bool            `json:"suspended,omitempty"`
-	MovedTo                   string          `json:"movedTo,omitempty"`
-	AlsoKnownAs               []string        `json:"alsoKnownAs,omitempty"`
-	PublicKey                 PublicKey       `json:"publicKey"`
-	Tag                       []any           `json:"tag"`
-	Attachment                []PropertyValue `json:"attachment"`
-	Endpoints                 Endpoints       `json:"endpoints"`
-	Icon                      *Image          `json:"icon,omitempty"`
-	Image                     *Image          `json:"image,omitempty"`
+	Context                   any      `json:"@context,omitempty"`
+	ID                        string   `json:"id"`
+	Type                      string   `json:"type"`
+	Following                 string   `json:"following,omitempty"`
+	Followers                 string   `json:"followers,omitempty"`
+	Inbox                     string   `json:"inbox"`
+	Outbox                    string   `json:"outbox"`
+	Featured                  string   `json:"featured,omitempty"`
+	FeaturedTags              string   `json:"featuredTags,omitempty"`
+	PreferredUsername         string   `json:"preferredUsername"`
+	Name                      string   `json:"name"`
+	Summary                   string   `json:"summary"`
+	URL                       string   `json:"url"`
+	ManuallyApprovesFollowers bool     `json:"manuallyApprovesFollowers"`
+	Discoverable              bool     `json:"discoverable"`
+	Indexable                 bool     `json:"indexable"`
+	Published                 string   `json:"published"`
+	Memorial                  bool     `json:"memorial"`
+	Suspended                 bool     `json:"suspended,omitempty"`
+	MovedTo                   string   `json:"movedTo,omitempty"`
+	AlsoKnownAs               []string `json:"alsoKnownAs,omitempty"`
+	// AttributionDomains are the sites whose pages may credit the actor
+	// as their author (Mastodon 4.3's fediverse:creator).
+	AttributionDomains []string        `json:"attributionDomains,omitempty"`
+	PublicKey          PublicKey       `json:"publicKey"`
+	Tag                []any           `json:"tag"`
+	Attachment         []PropertyValue `json:"attachment"`
+	Endpoints          Endpoints       `json:"endpoints"`
+	Icon               *Image          `json:"icon,omitempty"`
+	Image              *Image          `json:"image,omitempty"`
 }
 
 // ActorOptions are what rendering an actor needs beyond the account.
@@ -126,6 +134,8 @@ type ActorOptions struct {
 	MovedToURI string
 	// AlsoKnownAs are the account's aliases (account migration).
 	AlsoKnownAs []string
+	// AttributionDomains are the account's attribution domains.
+	AttributionDomains []string
 }
 
 // ActorURI is the id of the local actor named username.
@@ -168,6 +178,7 @@ func NewActor(a *domain.Account, o ActorOptions) *Actor {
 		Published:                 Time(a.CreatedAt.Truncate(24 * time.Hour)),
 		MovedTo:                   o.MovedToURI,
 		AlsoKnownAs:               o.AlsoKnownAs,
+		AttributionDomains:        o.AttributionDomains,
 		PublicKey:                 PublicKey{ID: KeyID(id), Owner: id, PublicKeyPem: o.PublicKey},
 		Tag:                       []any{},
 		Attachment:                make([]PropertyValue, 0, len(a.Fields)),
@@ -215,6 +226,7 @@ func SuspendedActor(a *Actor) *Actor {
 	out.Name, out.Summary = "", ""
 	out.Attachment, out.Tag = []PropertyValue{}, []any{}
 	out.Icon, out.Image = nil, nil
+	out.AttributionDomains = nil
 	out.Suspended = true
 	return &out
 }
@@ -229,7 +241,7 @@ func InstanceActor(baseURL, domainName, publicKey string) *Actor {
 		Inbox:                     id + "/inbox",
 		Outbox:                    id + "/outbox",
 		PreferredUsername:         domainName,
-		URL:                       baseURL + "/about/more?instance_actor=true",
+		URL:                       baseURL + "/",
 		ManuallyApprovesFollowers: true,
 		Published:                 Time(time.Unix(0, 0)),
 		PublicKey:                 PublicKey{ID: KeyID(id), Owner: id, PublicKeyPem: publicKey},

@@ -2,6 +2,7 @@ package activitypub
 
 import (
 	"strings"
+	"time"
 
 	"github.com/agora-social/agora/internal/domain"
 )
@@ -162,4 +163,34 @@ func PageURL(base string, kv ...string) string {
 		b.WriteString(kv[i] + "=" + kv[i+1])
 	}
 	return b.String()
+}
+
+// Emoji is a custom emoji as Mastodon federates it: a tag of notes and
+// actors whose text has ":name:", and the document served at its id.
+type Emoji struct {
+	Context any       `json:"@context,omitempty"`
+	ID      string    `json:"id"`
+	Type    string    `json:"type"` // Emoji
+	Name    string    `json:"name"` // ":shortcode:"
+	Updated string    `json:"updated"`
+	Icon    EmojiIcon `json:"icon"`
+}
+
+// EmojiIcon is an emoji's image.
+type EmojiIcon struct {
+	Type      string `json:"type"` // Image
+	MediaType string `json:"mediaType"`
+	URL       string `json:"url"`
+}
+
+// EmojiContext is the @context of an Emoji served on its own.
+var EmojiContext = []any{
+	"https://www.w3.org/ns/activitystreams",
+	map[string]any{"toot": "http://joinmastodon.org/ns#", "Emoji": "toot:Emoji"},
+}
+
+// NewEmoji renders a custom emoji.
+func NewEmoji(id, shortcode, mediaType, url string, updated time.Time) Emoji {
+	return Emoji{ID: id, Type: "Emoji", Name: ":" + shortcode + ":", Updated: Time(updated),
+		Icon: EmojiIcon{Type: "Image", MediaType: mediaType, URL: url}}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -136,6 +137,8 @@ type Incoming struct {
 	QuoteURI     string `json:"quoteUri"`
 	QuoteURL     string `json:"quoteUrl"`
 	MisskeyQuote string `json:"_misskey_quote"`
+	// QuoteAuthorization is the quoted author's consent (FEP-044f).
+	QuoteAuthorization Ref `json:"quoteAuthorization"`
 	// GoToSocial's interaction policy, read by Policy (a malformed one is
 	// ignored, not a reason to refuse the note).
 	RawPolicy json.RawMessage `json:"interactionPolicy"`
@@ -156,13 +159,51 @@ type Incoming struct {
 	MovedTo                   Ref             `json:"movedTo"`
 	Featured                  Ref             `json:"featured"`
 	PublicKey                 json.RawMessage `json:"publicKey"`
+	// RawAttributionDomains is read by AttributionDomains (leniently: a
+	// malformed value is no reason to refuse the actor).
+	RawAttributionDomains json.RawMessage `json:"attributionDomains"`
 }
 
-// Tag is a Mention, Hashtag or Emoji of a note.
+// Tag is a Mention, Hashtag or Emoji of a note (or an actor's Emoji).
+// An Emoji has an id, a name ":code:", an icon (an Image) and "updated".
 type Tag struct {
-	Type Type   `json:"type"`
-	Href string `json:"href"`
-	Name string `json:"name"`
+	Type    Type            `json:"type"`
+	ID      string          `json:"id"`
+	Href    string          `json:"href"`
+	Name    string          `json:"name"`
+	Updated string          `json:"updated"`
+	Icon    json.RawMessage `json:"icon"`
+}
+
+// EmojiTag is a received Emoji tag, read: its shortcode (the name between
+// colons), the icon's URL and media type, its id and "updated".
+type EmojiTag struct {
+	ID, Shortcode, IconURL, MediaType, Updated string
+}
+
+// Emojis returns the Emoji tags of tags with a name and an icon URL, in
+// order (Mastodon, Misskey, Pleroma and GoToSocial send this shape; a
+// name without colons is taken as the shortcode itself).
+func Emojis(tags []Tag) []EmojiTag {
+	var out []EmojiTag
+	for _, t := range tags {
+		if t.Type != "Emoji" {
+			continue
+		}
+		code := strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(t.Name), ":"), ":")
+		u := ImageURL(t.Icon)
+		if code == "" || u == "" {
+			continue
+		}
+		var icon struct {
+			MediaType string `json:"mediaType"`
+		}
+		if raw := bytes.TrimSpace(t.Icon); len(raw) > 0 && raw[0] == '{' {
+			_ = json.Unmarshal(raw, &icon)
+		}
+		out = append(out, EmojiTag{ID: t.ID, Shortcode: code, IconURL: u, MediaType: icon.MediaType, Updated: t.Updated})
+	}
+	return out
 }
 
 // Attachment is a media attachment or, on actors, a PropertyValue field.

@@ -81,6 +81,7 @@ func Open(ctx context.Context, cfg *config.Config, log *slog.Logger) (*App, erro
 	}
 	a.Web = &web.Handler{Cfg: cfg, Log: log, Store: st, Accounts: a.Accounts, Media: a.Media}
 	a.Fed = &federation.Handler{Cfg: cfg, Log: log, Store: st, Jobs: q, MediaURL: a.Media.URL}
+	a.Fed.SetEmojiMedia(a.Media) // remote emoji images (federation/emojis.go)
 	a.API.Resolver = a.Fed
 	a.Accounts.Remote = a.Fed
 	a.Web.Export = &export.Exporter{Store: st, BaseURL: cfg.URL, Domain: cfg.Domain, Renderer: a.Fed, Files: a.Media}
@@ -115,7 +116,7 @@ func (a *App) Start(ctx context.Context) error {
 	maintenance.Register(a.Jobs, a.Store, a.Log)
 	media.Register(a.Jobs, a.Media, a.Log)
 	notes.Register(a.Jobs, notes.New(a.Store, statuses.New(a.Cfg, a.Store), a.Log))
-	cards.Register(a.Jobs, &cards.Service{Store: a.Store, Log: a.Log, Client: a.Media.Client, Images: a.Media})
+	cards.Register(a.Jobs, &cards.Service{Store: a.Store, Log: a.Log, Client: a.Media.Client, Images: a.Media, Accounts: a.Fed})
 	statuses.Register(a.Jobs, statuses.New(a.Cfg, a.Store), a.Log)
 	imports.Register(a.Jobs, a.Imports)
 	var sub *moderation.Submitter

@@ -61,6 +61,23 @@ type IngestReport struct {
 	CPU time.Duration
 	// Load is the machine's load average over one minute at the end.
 	Load string
+	// DBCPU is, on PostgreSQL, the CPU time of the backends serving this
+	// run's connections over the same span, when the server runs on this
+	// machine (DBCPUKnown; ingest_pgcpu.go).
+	DBCPU      time.Duration
+	DBCPUKnown bool
+}
+
+// DBCPUPerActivity renders the database server's CPU per activity in
+// milliseconds: "-" on SQLite (in the process), "?" when not measured.
+func (r *IngestReport) DBCPUPerActivity() string {
+	switch {
+	case r.Opts.Engine != "postgres":
+		return "-"
+	case !r.DBCPUKnown:
+		return "?"
+	}
+	return fmt.Sprintf("%.2f", float64(r.DBCPU.Microseconds())/1000/float64(r.Opts.Activities))
 }
 
 // CPUPerActivity is the process's CPU time per activity, in milliseconds
@@ -84,10 +101,11 @@ func (r *IngestReport) EndToEndRate() float64 {
 // Markdown renders the report as a table row with its header.
 func (r *IngestReport) Markdown() string {
 	var b strings.Builder
-	b.WriteString("| engine | activities | remote actors | local followers each | clients | inbox 202/s | end-to-end activities/s | process CPU ms/activity | load | refused |\n")
-	b.WriteString("|---|---|---|---|---|---|---|---|---|---|\n")
-	fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %.0f | %.0f | %.2f | %s | %d |\n", r.Opts.Engine, r.Opts.Activities, r.Opts.Actors,
-		r.Opts.Followers, r.Opts.Clients, r.InboxRate(), r.EndToEndRate(), r.CPUPerActivity(), r.Load, r.Refused)
+	b.WriteString("| engine | activities | remote actors | local followers each | clients | inbox 202/s | end-to-end activities/s | process CPU ms/activity | PostgreSQL CPU ms/activity | load | cores | refused |\n")
+	b.WriteString("|---|---|---|---|---|---|---|---|---|---|---|---|\n")
+	fmt.Fprintf(&b, "| %s | %d | %d | %d | %d | %.0f | %.0f | %.2f | %s | %s | %d | %d |\n", r.Opts.Engine, r.Opts.Activities, r.Opts.Actors,
+		r.Opts.Followers, r.Opts.Clients, r.InboxRate(), r.EndToEndRate(), r.CPUPerActivity(), r.DBCPUPerActivity(), r.Load,
+		runtime.NumCPU(), r.Refused)
 	return b.String()
 }
 
@@ -142,6 +160,12 @@ func Ingest(ctx context.Context, o IngestOptions) (*IngestReport, error) {
 	defer cleanup()
 	if err != nil {
 		return nil, err
+	}
+	appName := ingestAppName()
+	if o.Engine == "postgres" {
+		if dbURL, err = withAppName(dbURL, appName); err != nil {
+			return nil, err
+		}
 	}
 	pub, privPEM, err := httpsig.GenerateKey()
 	if err != nil {
@@ -214,6 +238,10 @@ func Ingest(ctx context.Context, o IngestOptions) (*IngestReport, error) {
 	defer stopProfile()
 	rep := &IngestReport{Opts: o}
 	client := NewHTTPClient(o.Clients)
+	var dbCPU0 map[int]time.Duration
+	if o.Engine == "postgres" {
+		dbCPU0, rep.DBCPUKnown = backendCPU(ctx, a.DB.W.DB, appName)
+	}
 	cpu0 := processCPU()
 	start := time.Now()
 	var next atomic.Int64
@@ -270,6 +298,9 @@ func Ingest(ctx context.Context, o IngestOptions) (*IngestReport, error) {
 	}
 	rep.EndToEnd = time.Since(start)
 	rep.CPU = processCPU() - cpu0
+	if rep.DBCPUKnown {
+		rep.DBCPU, rep.DBCPUKnown = backendCPUSince(ctx, a.DB.W.DB, appName, dbCPU0)
+	}
 	rep.Load = loadAverage()
 	// Every note is stored, and in the home timelines of its actor's
 	// followers: all of them, or the newest store.HomeFeedSize if the

@@ -44,6 +44,9 @@ type Service struct {
 	// Images copies cards' images (the media service); nil keeps none, and
 	// the cards then have no image.
 	Images Images
+	// Accounts finds the accounts pages name as their fediverse:creator
+	// (the federation handler); nil credits none.
+	Accounts Accounts
 }
 
 // Images stores copies of cards' images.
@@ -89,6 +92,12 @@ func FirstLink(content string) string {
 // Parse reads a card from an HTML page: OpenGraph first, then Twitter's
 // tags, then the title and the description meta tag.
 func Parse(pageURL string, page []byte) *store.Card {
+	c, _ := parse(pageURL, page)
+	return c
+}
+
+// parse reads a page's card and its fediverse:creator ("" for none).
+func parse(pageURL string, page []byte) (*store.Card, string) {
 	c := &store.Card{URL: pageURL, Type: "link"}
 	meta := map[string]string{}
 	var title string
@@ -160,7 +169,7 @@ done:
 	case "video", "video.movie", "video.episode", "video.other":
 		c.Type = "video"
 	}
-	return c
+	return c, first("fediverse:creator")
 }
 
 func clip(s string, n int) string {
@@ -175,27 +184,28 @@ func clip(s string, n int) string {
 // errNoCard is a page without anything worth a card.
 var errNoCard = errors.New("no card")
 
-// fetch gets a page's card through the guarded client.
-func (s *Service) fetch(ctx context.Context, pageURL string) (*store.Card, error) {
+// fetch gets a page's card and its fediverse:creator through the guarded
+// client.
+func (s *Service) fetch(ctx context.Context, pageURL string) (*store.Card, string, error) {
 	ctx, cancel := context.WithTimeout(ctx, FetchTimeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, pageURL, nil)
 	if err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	req.Header.Set("Accept", "text/html,application/xhtml+xml")
 	res, body, err := s.Client.Fetch(req, MaxPage)
 	if err != nil && !errors.Is(err, httpclient.ErrTooLarge) {
-		return nil, err
+		return nil, "", err
 	}
 	if res == nil || res.StatusCode/100 != 2 || !strings.Contains(res.Header.Get("Content-Type"), "html") {
-		return nil, errNoCard
+		return nil, "", errNoCard
 	}
-	c := Parse(pageURL, body)
+	c, creator := parse(pageURL, body)
 	if c.Title == "" {
-		return nil, errNoCard
+		return nil, "", errNoCard
 	}
-	return c, nil
+	return c, creator, nil
 }
 
 // Run gives cards to the new statuses with links, a batch at a time, and
@@ -235,7 +245,7 @@ func (s *Service) cardFor(ctx context.Context, link string) (*store.Card, error)
 	if known != nil && s.Store.Now().Sub(known.FetchedAt) < Refresh {
 		return known, nil
 	}
-	card, err := s.fetch(ctx, link)
+	card, creator, err := s.fetch(ctx, link)
 	if err != nil {
 		if s.Log != nil && !errors.Is(err, errNoCard) {
 			s.Log.Debug("link preview not fetched", "url", link, "err", err)
@@ -251,6 +261,9 @@ func (s *Service) cardFor(ctx context.Context, link string) (*store.Card, error)
 	}
 	if known != nil && known.ImageKey != "" && known.ImageKey != card.ImageKey {
 		s.Images.ForgetCardImage(ctx, known.ImageKey)
+	}
+	if err := s.Store.SetCardAuthor(ctx, card.ID, s.author(ctx, link, creator)); err != nil {
+		return nil, err
 	}
 	return card, nil
 }

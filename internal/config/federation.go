@@ -32,6 +32,11 @@ type Federation struct {
 	// Mode is FederationBlocklist or FederationAllowlist
 	// (AGORA_FEDERATION_MODE, default blocklist).
 	Mode string
+	// Signatures is how outgoing requests are signed
+	// (AGORA_HTTP_SIGNATURES): "cavage" (draft-cavage, the default),
+	// "rfc9421" (RFC 9421 only) or "double-knock" (RFC 9421 first, then
+	// draft-cavage for a day for a host that answers 401 or 400).
+	Signatures string
 }
 
 // Allowlist reports whether only allowed domains federate.
@@ -53,6 +58,11 @@ func (c *Federation) load(get func(k, def string) string) error {
 	case FederationBlocklist, FederationAllowlist:
 	default:
 		return fmt.Errorf("AGORA_FEDERATION_MODE: want blocklist or allowlist")
+	}
+	switch c.Signatures = get("AGORA_HTTP_SIGNATURES", "cavage"); c.Signatures {
+	case "cavage", "rfc9421", "double-knock":
+	default:
+		return fmt.Errorf("AGORA_HTTP_SIGNATURES: want cavage, rfc9421 or double-knock")
 	}
 	return nil
 }

@@ -32,6 +32,8 @@ type DB struct {
 	W       *Pool
 	R       *Pool
 	Dialect Dialect
+
+	stopCheckpoints func() // ends the SQLite checkpointer; nil on PostgreSQL
 }
 
 // Querier is what both *sql.DB and *sql.Tx offer; store helpers take it so
@@ -88,7 +90,11 @@ func openSQLite(dir string) (*DB, error) {
 	}
 	path := filepath.Join(dir, "agora.db")
 	const pragmas = "_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-32000)"
-	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	// The writer checkpoints only past walAutocheckpoint pages: the
+	// checkpointer (ingest_checkpoint.go) copies the log from a reader
+	// connection meanwhile, off the single writer's path.
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate"+
+		fmt.Sprintf("&_pragma=wal_autocheckpoint(%d)", walAutocheckpoint))
 	if err != nil {
 		return nil, fmt.Errorf("open sqlite: %w", err)
 	}
@@ -107,11 +113,16 @@ func openSQLite(dir string) (*DB, error) {
 	n := max(4, 2*runtime.GOMAXPROCS(0))
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
-	return &DB{W: newPool(w, true), R: newPool(r, true), Dialect: SQLite}, nil
+	d := &DB{W: newPool(w, true), R: newPool(r, true), Dialect: SQLite}
+	d.stopCheckpoints = d.startCheckpointer()
+	return d, nil
 }
 
 // Close closes every connection.
 func (d *DB) Close() error {
+	if d.stopCheckpoints != nil {
+		d.stopCheckpoints()
+	}
 	err := d.W.Close()
 	if d.R != d.W {
 		err = errors.Join(err, d.R.Close())

@@ -125,3 +125,27 @@ func (d *DB) Analyze(ctx context.Context, optimizeOnly bool) error {
 	_, err := d.W.DB.ExecContext(ctx, `ANALYZE sqlite_schema`) // reload the statistics
 	return err
 }
+
+// Cached returns the statement the cache holds for query, without
+// preparing it; nil when there is none. Inside a transaction on SQLite's
+// single writer connection, Prepare would wait for the connection the
+// transaction holds; Tx.StmtContext with a cached statement runs the
+// driver statement already prepared on that connection, unparsed.
+func (p *Pool) Cached(query string) *sql.Stmt {
+	if !p.cache {
+		return nil
+	}
+	if v, ok := p.stmts.Load(query); ok {
+		return v.(*sql.Stmt)
+	}
+	return nil
+}
+
+// Warm prepares the queries into the cache (the texts a transaction ran
+// unprepared, so that the next one finds them); errors leave a text out.
+// It must not run inside a transaction of the same pool.
+func (p *Pool) Warm(ctx context.Context, queries []string) {
+	for _, q := range queries {
+		_, _ = p.stmt(ctx, q)
+	}
+}

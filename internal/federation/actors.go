@@ -101,18 +101,28 @@ func (h *Handler) actorDocument(ctx context.Context, a *domain.Account) (*activi
 	if err != nil {
 		return nil, err
 	}
+	domains, err := h.Store.AttributionDomains(ctx, a.ID)
+	if err != nil {
+		return nil, err
+	}
 	act := activitypub.NewActor(a, activitypub.ActorOptions{
-		BaseURL:     h.Cfg.URL,
-		PublicKey:   keys.Public,
-		AvatarURL:   h.Cfg.URL + domain.AvatarMissing,
-		HeaderURL:   h.Cfg.URL + domain.HeaderMissing,
-		AlsoKnownAs: aka,
+		BaseURL:            h.Cfg.URL,
+		PublicKey:          keys.Public,
+		AvatarURL:          h.Cfg.URL + domain.AvatarMissing,
+		HeaderURL:          h.Cfg.URL + domain.HeaderMissing,
+		AlsoKnownAs:        aka,
+		AttributionDomains: domains,
 	})
 	if a.MovedToAccountID != 0 {
 		if to, err := h.Store.Account(ctx, a.MovedToAccountID); err == nil && to.URI != "" {
 			act.MovedTo = to.URI
 		}
 	}
+	emojis, err := h.ActorEmojis(ctx, a) // emojis.go: the custom emoji of its name, bio and fields
+	if err != nil {
+		return nil, err
+	}
+	act.Tag = append(act.Tag, emojis...)
 	return act, nil
 }
 
@@ -313,19 +323,4 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 		page.Prev = activitypub.PageURL(id, "page", "true", "min_id", items[0].ID.String())
 	}
 	writeAP(w, http.StatusOK, page)
-}
-
-// featuredTags is the account's featured hashtags; empty for now.
-func (h *Handler) featuredTags(w http.ResponseWriter, r *http.Request) {
-	h.emptyCollection(w, r, "/collections/tags")
-}
-
-func (h *Handler) emptyCollection(w http.ResponseWriter, r *http.Request, suffix string) {
-	a := h.localAccount(w, r)
-	if a == nil || !h.authorizedFetch(w, r, a) {
-		return
-	}
-	writeAP(w, http.StatusOK, &activitypub.OrderedCollection{
-		Context: activitypub.NoteContext, ID: h.actorURI(a) + suffix, Type: "OrderedCollection", OrderedItems: []any{},
-	})
 }

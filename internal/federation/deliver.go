@@ -211,24 +211,32 @@ func deliveryError(inbox string, status int, err error) error {
 // post sends body to inbox signed by signer, through the guarded client,
 // and returns the response status.
 func (h *Handler) post(ctx context.Context, signer *signer, inbox string, body []byte) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", activitypub.ContentType)
-	req.Header.Set("Accept", acceptActivity)
-	// As Handler.SignAs: draft-cavage rsa-sha256 over (request-target),
-	// host, date and digest, with the key parsed once per actor.
-	if err := httpsig.Sign(req, signer.keyID, signer.key, body, h.Now()); err != nil {
-		return 0, err
-	}
-	res, err := h.Client.Do(req, maxDeliveryResponse)
-	if err != nil {
-		return 0, err
-	}
-	defer res.Body.Close()
-	_, _ = io.Copy(io.Discard, res.Body) // lets the connection be reused
-	return res.StatusCode, nil
+	h.init()
+	// Signed as AGORA_HTTP_SIGNATURES says (signing_knock.go): by default
+	// draft-cavage rsa-sha256 over (request-target), host, date and
+	// digest, as Handler.SignAs; the key is parsed once per actor.
+	return h.keys.policy().send(hostOf(inbox), h.Now(), func(rfc9421 bool) (int, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, inbox, bytes.NewReader(body))
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Content-Type", activitypub.ContentType)
+		req.Header.Set("Accept", acceptActivity)
+		sign := httpsig.Sign
+		if rfc9421 {
+			sign = httpsig.SignMessage
+		}
+		if err := sign(req, signer.keyID, signer.key, body, h.Now()); err != nil {
+			return 0, err
+		}
+		res, err := h.Client.Do(req, maxDeliveryResponse)
+		if err != nil {
+			return 0, err
+		}
+		defer res.Body.Close()
+		_, _ = io.Copy(io.Discard, res.Body) // lets the connection be reused
+		return res.StatusCode, nil
+	})
 }
 
 // InstanceActor is the signer id of deliveries made in the server's name

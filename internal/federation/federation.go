@@ -62,7 +62,7 @@ func (h *Handler) init() {
 				UserAgent:    httpclient.UserAgent(domain.Version, h.Cfg.URL),
 			})
 		}
-		h.keys = &keyCache{h: h}
+		h.keys = &keyCache{h: h, signing: newSigningPolicy(h.Cfg.Federation.Signatures)}
 		scheme, _, _ := strings.Cut(h.Cfg.URL, "://")
 		h.verifier = &httpsig.Verifier{Keys: h.keys, Now: h.Now, Scheme: scheme}
 	})
@@ -95,6 +95,8 @@ func (h *Handler) Register(mux *http.ServeMux) {
 	mux.HandleFunc("POST /inbox", h.inbox)
 	mux.HandleFunc("GET /actor", h.instanceActor)
 	mux.HandleFunc("POST /actor/inbox", h.inbox)
+	mux.HandleFunc("GET /emojis/{id}", h.ServeEmoji) // emojis.go
+	mux.HandleFunc("GET /actor/outbox", h.instanceOutbox)
 	h.registerInteractions(mux) // interactions.go: approvals of replies, likes and boosts
 }
 

@@ -85,30 +85,39 @@ func TestPoliteRequestsReceived(t *testing.T) {
 		open := s.post(t, alice, "open")
 		postURI, closedURI, openURI := post["uri"].(string), closed["uri"].(string), open["uri"].(string)
 
-		acceptOf := func(what string, object string) jsonMap {
+		// An answer names the request (GoToSocial matches on its id) and
+		// its instrument.
+		answerOf := func(typ, what, request, instrument string) jsonMap {
 			t.Helper()
 			var got jsonMap
-			outWait(t, "the Accept of "+what, func() bool {
-				for _, a := range r.postedOf("Accept") {
-					if a["object"] == object {
+			outWait(t, "the "+typ+" of "+what, func() bool {
+				for _, a := range r.postedOf(typ) {
+					if o, ok := a["object"].(map[string]any); ok && o["id"] == request {
 						got = a
 						return true
 					}
 				}
 				return false
 			})
+			if o := got["object"].(map[string]any); o["instrument"] != instrument || o["actor"] != r.actor || !strings.HasSuffix(o["type"].(string), "Request") {
+				t.Errorf("%s of %s names %v", typ, what, o)
+			}
 			return got
+		}
+		acceptOf := func(what, request, instrument string) jsonMap {
+			t.Helper()
+			return answerOf("Accept", what, request, instrument)
 		}
 
 		// LikeRequest allowed at once: favourited, Accept with result.
 		likeID := r.URL + "/users/bob/likes/1"
-		r.send(t, s, jsonMap{"type": "LikeRequest", "object": postURI, "to": s.actorURI("alice"),
+		likeReq := r.send(t, s, jsonMap{"type": "LikeRequest", "object": postURI, "to": s.actorURI("alice"),
 			"instrument": jsonMap{"type": "Like", "id": likeID, "object": postURI, "attributedTo": r.actor,
 				"to": []string{public, s.actorURI("alice")}}})
 		if st := s.getStatus(t, alice, post["id"].(string)); st["favourites_count"] != float64(1) {
 			t.Errorf("favourites after an allowed LikeRequest = %v, want 1", st["favourites_count"])
 		}
-		acc := acceptOf("the like", likeID)
+		acc := acceptOf("the like", likeReq, likeID)
 		auth, _ := acc["result"].(string)
 		if !strings.HasPrefix(auth, s.URL+"/users/alice/authorizations/") || acc["target"] != postURI {
 			t.Fatalf("Accept of the LikeRequest = %v", acc)
@@ -161,36 +170,35 @@ func TestPoliteRequestsReceived(t *testing.T) {
 
 		// ReplyRequest needing approval: held with its request.
 		pendingReply := r.note("/users/bob/statuses/10", "<p>may I?</p>", jsonMap{"inReplyTo": postURI})
-		r.send(t, s, jsonMap{"type": "ReplyRequest", "object": postURI, "instrument": pendingReply})
+		replyReq := r.send(t, s, jsonMap{"type": "ReplyRequest", "object": postURI, "instrument": pendingReply})
 		s.mustAPI(t, "GET", "/api/v1/interaction_requests", alice.token, nil, &reqs)
 		if len(reqs) != 1 || reqs[0]["type"] != "reply" {
 			t.Fatalf("requests after a ReplyRequest = %v, want one reply", reqs)
 		}
-		if req, err := s.App.Store.InteractionRequestByURI(ctx, r.URL+"/users/bob/statuses/10"); err != nil || !req.Pending() {
-			t.Errorf("the reply's request = %+v, %v", req, err)
+		if req, err := s.App.Store.InteractionRequestByURI(ctx, r.URL+"/users/bob/statuses/10"); err != nil || !req.Pending() || req.RequestURI != replyReq {
+			t.Errorf("the reply's request = %+v, %v (want request_uri %s)", req, err, replyReq)
+		}
+		// alice accepts it: the Accept names the ReplyRequest, goes to bob
+		// alone (his server distributes the reply with the authorization).
+		s.mustAPI(t, "POST", "/api/v1/interaction_requests/"+reqs[0]["id"].(string)+"/authorize", alice.token, nil, nil)
+		if acc := acceptOf("the pending reply", replyReq, r.URL+"/users/bob/statuses/10"); acc["cc"] != nil || acc["result"] == nil {
+			t.Errorf("Accept of a polite reply = %v, want no cc and a result", acc)
 		}
 
 		// ReplyRequest allowed at once: stored, shown, Accept with result.
 		openReply := r.note("/users/bob/statuses/11", "<p>hello</p>", jsonMap{"inReplyTo": openURI})
-		r.send(t, s, jsonMap{"type": "ReplyRequest", "object": openURI, "instrument": openReply})
+		openReq := r.send(t, s, jsonMap{"type": "ReplyRequest", "object": openURI, "instrument": openReply})
 		if st, ok := s.statusByURI(t, alice, r.URL+"/users/bob/statuses/11"); !ok || st["in_reply_to_id"] != open["id"] {
 			t.Errorf("allowed polite reply = %v, %v", st, ok)
 		}
-		if acc := acceptOf("the reply", r.URL+"/users/bob/statuses/11"); !strings.HasPrefix(jsonString(acc["result"]), `"`+s.URL+"/users/alice/authorizations/") {
+		if acc := acceptOf("the reply", openReq, r.URL+"/users/bob/statuses/11"); !strings.HasPrefix(jsonString(acc["result"]), `"`+s.URL+"/users/alice/authorizations/") {
 			t.Errorf("Accept of the ReplyRequest = %v", acc)
 		}
 
 		// ReplyRequest refused: a Reject, nothing stored.
 		refused := r.note("/users/bob/statuses/12", "<p>no?</p>", jsonMap{"inReplyTo": closedURI})
-		r.send(t, s, jsonMap{"type": "ReplyRequest", "object": closedURI, "instrument": refused})
-		outWait(t, "the Reject of the refused reply", func() bool {
-			for _, a := range r.postedOf("Reject") {
-				if a["object"] == r.URL+"/users/bob/statuses/12" {
-					return true
-				}
-			}
-			return false
-		})
+		refusedReq := r.send(t, s, jsonMap{"type": "ReplyRequest", "object": closedURI, "instrument": refused})
+		answerOf("Reject", "the refused reply", refusedReq, r.URL+"/users/bob/statuses/12")
 		if _, err := s.App.Store.StatusByURI(ctx, r.URL+"/users/bob/statuses/12"); err == nil {
 			t.Error("a refused polite reply was stored")
 		}

@@ -28,10 +28,7 @@ func circuitBackoff(n int64) time.Duration {
 }
 
 func (h *Handler) circuitFailures() int64 {
-	if n := h.Cfg.Federation.CircuitFailures; n > 0 {
-		return int64(n)
-	}
-	return 10
+	return store.CircuitThreshold(h.Cfg.Federation.CircuitFailures)
 }
 
 // hostLimiter bounds the requests in flight to each host from this node.

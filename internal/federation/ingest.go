@@ -34,6 +34,10 @@ const (
 	ingestDrainFor    = time.Minute      // a job hands over to a new one after (River's job timeout is 5 minutes)
 	ingestSweepEvery  = 30 * time.Second
 	ingestMaxAttempts = 25 // as River's jobs had
+	// ingestConcurrentRuns bounds the runs of Creates a process stores at
+	// once on PostgreSQL (store.CreateRemoteStatuses locks what they share
+	// in one order).
+	ingestConcurrentRuns = 2
 )
 
 // InboxBatchArgs is the job that processes pending inbox activities until
@@ -55,7 +59,9 @@ type ingest struct {
 	// creates prepares and stores common Creates in batches
 	// (ingest_create.go); nil processes every activity with process.
 	creates *Processor
-	storeMu sync.Mutex   // held while a run of Creates is stored
+	// storing holds a slot while a run of Creates is stored: one on
+	// SQLite (its single writer), ingestConcurrentRuns on PostgreSQL.
+	storing chan struct{}
 	batched atomic.Int64 // Creates stored by the batch path (tests read it)
 	// workers counts the kicked jobs draining the queue, at most max (on
 	// SQLite's single writer more would only wait).
@@ -65,6 +71,13 @@ type ingest struct {
 	mu      sync.Mutex
 	pending []*pendingRow
 	leading bool // a goroutine is committing pending
+
+	// inboxTurn is held by the inbox's group commit while it writes; on
+	// SQLite the batch workers take it (and give it back at once) before
+	// each of their writes, so that a group commit waiting for the single
+	// writer goes next (ingest_turn.go).
+	inboxTurn sync.Mutex
+	yields    bool
 }
 
 type pendingRow struct {
@@ -81,7 +94,11 @@ func (h *Handler) ingestOf() *ingest {
 		if h.Store.DB.Dialect == db.SQLite {
 			max = 2
 		}
-		h.ingest = &ingest{h: h, max: max}
+		runs := ingestConcurrentRuns
+		if h.Store.DB.Dialect == db.SQLite {
+			runs = 1
+		}
+		h.ingest = &ingest{h: h, max: max, yields: h.Store.DB.Dialect == db.SQLite, storing: make(chan struct{}, runs)}
 	})
 	return h.ingest
 }
@@ -133,6 +150,7 @@ func (g *ingest) commit(ctx context.Context, batch []*pendingRow) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
+	g.inboxTurn.Lock()
 	inserted, err := g.h.Store.InsertInboxActivities(ctx, acts)
 	if err != nil && len(batch) > 1 {
 		// One row may be what failed (PostgreSQL refuses some text):
@@ -148,6 +166,7 @@ func (g *ingest) commit(ctx context.Context, batch []*pendingRow) {
 			p.inserted = err == nil && inserted[i]
 		}
 	}
+	g.inboxTurn.Unlock()
 	stored := false
 	for _, p := range batch {
 		stored = stored || p.inserted
@@ -216,6 +235,7 @@ func (g *ingest) drain(ctx context.Context, holdsSlot bool) error {
 	}()
 	start := time.Now()
 	for {
+		g.yieldToInbox()
 		acts, err := g.h.Store.ClaimInboxActivities(ctx, ingestBatch, ingestLease)
 		if err != nil {
 			return err
@@ -292,6 +312,7 @@ func (g *ingest) processBatch(ctx context.Context, acts []*store.InboxActivity) 
 	if err != nil {
 		return err
 	}
+	g.yieldToInbox()
 	return g.h.Store.MarkInboxActivitiesProcessed(context.WithoutCancel(ctx), done)
 }
 
@@ -315,11 +336,12 @@ func (g *ingest) storeRun(ctx context.Context, run []batchCreate, done []domain.
 		return done, nil
 	}
 	stored, failed := func() (stored, failed []*store.InboxActivity) {
-		// One run stored at a time per process: the store serializes them
-		// anyway (SQLite's writer, PostgreSQL's advisory lock), and a
-		// worker waiting here holds no database connection.
-		g.storeMu.Lock()
-		defer g.storeMu.Unlock()
+		// Runs stored at once are bounded here, where a waiting worker
+		// holds no database connection: SQLite's single writer takes one
+		// at a time anyway.
+		g.storing <- struct{}{}
+		defer func() { <-g.storing }()
+		g.yieldToInbox()
 		defer func() {
 			if r := recover(); r != nil {
 				stored, failed = nil, nil

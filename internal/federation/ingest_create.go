@@ -123,6 +123,10 @@ func (p *Processor) prepareCreate(ctx context.Context, c *createCandidate, l *cr
 	if err != nil {
 		return bc, false
 	}
+	// Its custom emoji first (emojis.go), so that it is never shown without.
+	if err := p.r.keepEmojis(withDomainBlock(ctx, c.host, b), c.obj, ra.Account); err != nil {
+		return bc, false
+	}
 	return batchCreate{a: c.a, in: *in, obj: c.obj, body: c.body, author: ra.Account}, true
 }
 

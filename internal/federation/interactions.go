@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strings"
 
 	"github.com/riverqueue/river"
 
@@ -17,45 +16,22 @@ import (
 	"github.com/agora-social/agora/internal/store"
 )
 
-// Interaction approvals over federation, as GoToSocial's "impolite" flow
-// (docs/federation.md): an interaction that needs the author's approval
-// is sent as usual (a Create of the reply, a Like, an Announce) to the
-// author alone; the author's server answers with an Accept (object: the
-// interaction's id, target: the post, result: an authorization served at
-// /users/NAME/authorizations/ID) or a Reject. Once accepted, the
-// interaction goes to its whole audience carrying the authorization
-// (replyAuthorization, likeAuthorization, announceAuthorization, and the
-// older approvedBy).
+// Interaction approvals over federation, as GoToSocial's interaction
+// controls (docs/federation.md, "Interaction approvals"). A local
+// interaction that needs a remote author's approval is sent politely: a
+// LikeRequest, ReplyRequest or AnnounceRequest to the author alone, the
+// interaction embedded as its instrument; the author's server answers
+// with an Accept (result: an authorization) or a Reject naming the
+// request (or, from servers that answer the impolite way, the
+// interaction). Once accepted, the interaction goes to its whole audience
+// carrying the authorization (replyAuthorization, likeAuthorization,
+// announceAuthorization, and the older approvedBy). A local author's
+// answers name what they answer: the polite request (with its instrument)
+// when one came, else the interaction itself; authorizations are served
+// at /users/NAME/authorizations/ID while the interaction lasts.
 
 // interactionContext is the @context of the activities and objects here.
-var interactionContext = []any{
-	"https://www.w3.org/ns/activitystreams",
-	activitypub.GoToSocialContext,
-}
-
-// interactionAnswer is the Accept or Reject of an interaction.
-type interactionAnswer struct {
-	Context any      `json:"@context,omitempty"`
-	ID      string   `json:"id"`
-	Type    string   `json:"type"`
-	Actor   string   `json:"actor"`
-	To      []string `json:"to"`
-	Cc      []string `json:"cc,omitempty"`
-	Object  string   `json:"object"`
-	Target  string   `json:"target,omitempty"`
-	Result  string   `json:"result,omitempty"`
-}
-
-// interactionAuthorization is GoToSocial's ReplyAuthorization,
-// LikeAuthorization or AnnounceAuthorization.
-type interactionAuthorization struct {
-	Context           any    `json:"@context,omitempty"`
-	ID                string `json:"id"`
-	Type              string `json:"type"`
-	AttributedTo      string `json:"attributedTo"`
-	InteractingObject string `json:"interactingObject"`
-	InteractionTarget string `json:"interactionTarget"`
-}
+var interactionContext = activitypub.InteractionContext
 
 // approvedNote is a reply's note carrying its authorization.
 type approvedNote struct {
@@ -74,6 +50,11 @@ type approvedActivity struct {
 
 var authorizationTypes = map[string]string{
 	store.RequestReply: "ReplyAuthorization", store.RequestFavourite: "LikeAuthorization", store.RequestReblog: "AnnounceAuthorization",
+}
+
+// requestTypes are the polite requests of each kind.
+var requestTypes = map[string]string{
+	store.RequestReply: "ReplyRequest", store.RequestFavourite: "LikeRequest", store.RequestReblog: "AnnounceRequest",
 }
 
 // acceptSuffix ends the id of agora's Accept of an interaction: what
@@ -109,12 +90,20 @@ func (h *Handler) interactionAuthorization(w http.ResponseWriter, r *http.Reques
 		writeError(w, http.StatusNotFound, "Record not found")
 		return
 	}
+	// An interaction undone or deleted takes its authorization with it.
+	if live, err := h.Store.InteractionLive(ctx, req); err != nil {
+		writeError(w, http.StatusServiceUnavailable, "Try again later")
+		return
+	} else if !live {
+		writeError(w, http.StatusGone, "This authorization was withdrawn")
+		return
+	}
 	interacting, err := h.interactionURI(ctx, req)
 	if err != nil {
 		writeError(w, http.StatusNotFound, "Record not found")
 		return
 	}
-	writeAP(w, http.StatusOK, &interactionAuthorization{Context: interactionContext,
+	writeAP(w, http.StatusOK, &activitypub.InteractionAuthorization{Context: interactionContext,
 		ID: statuses.AuthorizationURI(h.Cfg.URL, a.Username, req.ID), Type: authorizationTypes[req.Kind],
 		AttributedTo: h.actorURI(a), InteractingObject: interacting, InteractionTarget: h.statusURI(ctx, target)})
 }
@@ -159,34 +148,12 @@ func (h *Handler) FederateInteraction(ctx context.Context, tx *sql.Tx, req *stor
 		if !author.Local() || actor.Local() {
 			return nil
 		}
-		authorURI := h.actorURI(author)
-		ans := &interactionAnswer{Context: interactionContext, Type: "Accept", Actor: authorURI, To: []string{actor.URI},
-			Object: req.URI, Target: targetURI}
-		var inboxes []string
-		if event == store.InteractionAccepted {
-			ans.Result = statuses.AuthorizationURI(h.Cfg.URL, author.Username, req.ID)
-			ans.ID = ans.Result + acceptSuffix
-			if req.Kind == store.RequestReply {
-				// Third servers following the author learn that the reply
-				// is approved (GoToSocial's Accept of an impolite reply).
-				ans.Cc = []string{activitypub.Public, h.followersURI(author)}
-				if inboxes, err = h.Store.DeliveryInboxes(ctx, author.ID, true, nil, true); err != nil {
-					return err
-				}
-			}
-		} else {
-			ans.Type, ans.ID = "Reject", authorURI+"#rejects/interactions/"+req.ID.String()
-		}
-		return h.deliverTx(ctx, tx, author.ID, ans, appendInbox(inboxes, actor))
+		return h.answerRequest(ctx, tx, req, event == store.InteractionAccepted, actor, author, targetURI)
 	case store.InteractionAsked:
 		if !actor.Local() || author.Local() {
 			return nil
 		}
-		act, err := h.interactionActivity(ctx, actor, req, targetURI, "")
-		if err != nil || act == nil {
-			return err
-		}
-		return h.deliverTx(ctx, tx, actor.ID, act, appendInbox(nil, author))
+		return h.askApproval(ctx, tx, req, actor, author, targetURI)
 	case store.InteractionApproved:
 		if !actor.Local() || author.Local() || req.Kind == store.RequestFavourite {
 			return nil // a Like goes to the author alone, who has it
@@ -284,61 +251,4 @@ func (h *Handler) deliverTx(ctx context.Context, tx *sql.Tx, signer domain.ID, a
 		return fmt.Errorf("enqueue interaction deliveries: %w", err)
 	}
 	return nil
-}
-
-// requestEnvelope is an interaction request named by an Accept or Reject
-// (GoToSocial's polite form): the interaction is its instrument.
-type requestEnvelope struct {
-	Type       string          `json:"type"`
-	Instrument activitypub.Ref `json:"instrument"`
-}
-
-// answerInteraction handles an Accept or Reject of a reply, like or boost
-// that needed the author's approval; handled is false when doc answers
-// something else.
-func (p *Processor) answerInteraction(ctx context.Context, actor *domain.Account, doc *activitypub.Incoming, accept bool) (handled bool, err error) {
-	uri := doc.Object.ID
-	if doc.Object.Object != nil {
-		var env requestEnvelope
-		if json.Unmarshal(doc.Object.Object, &env) == nil && strings.HasSuffix(env.Type, "Request") && env.Instrument.ID != "" {
-			uri = env.Instrument.ID
-		}
-	}
-	if uri == "" {
-		return false, nil
-	}
-	h := p.r.h
-	req, err := h.Store.InteractionRequestByURI(ctx, uri)
-	if errors.Is(err, domain.ErrNotFound) {
-		return false, nil
-	}
-	if err != nil {
-		return true, err
-	}
-	if req.TargetAccountID != actor.ID {
-		return true, drop("answer to an interaction with another author's post")
-	}
-	author, err := h.Store.Account(ctx, req.AccountID)
-	if err != nil {
-		return true, err
-	}
-	if !author.Local() {
-		return true, drop("answer to a remote account's interaction")
-	}
-	return true, p.r.statuses.AnswerRemoteApproval(ctx, req, accept, authorizationOf(doc, actor))
-}
-
-// authorizationOf is the authorization an Accept grants: its result
-// (GoToSocial 0.21 and agora send one); else, for older senders, agora's
-// Accept id names it (acceptSuffix), or the Accept itself stands for it,
-// as GoToSocial's older approvedBy did. It must be on the author's server.
-func authorizationOf(doc *activitypub.Incoming, actor *domain.Account) string {
-	if sameHost(doc.Result.ID, actor.URI) {
-		return doc.Result.ID
-	}
-	auth := strings.TrimSuffix(doc.ID, acceptSuffix)
-	if sameHost(auth, actor.URI) {
-		return auth
-	}
-	return ""
 }

@@ -17,7 +17,8 @@ import (
 // come alone and answered at once with an Accept carrying an
 // authorization (result); needing approval, it waits for the author like
 // an impolite one (their answer is the Accept or Reject); refused, it gets
-// a Reject and is not stored.
+// a Reject and is not stored. Every answer names the request (its id is
+// kept with the interaction's request), as GoToSocial matches it.
 
 // politeRequest is what a request type asks for.
 type politeRequest struct {
@@ -63,7 +64,7 @@ func (p *Processor) politeInteraction(ctx context.Context, doc *activitypub.Inco
 		return drop("actor %s is suspended", actor.URI)
 	}
 	req := &store.InteractionRequest{ID: p.r.h.Store.IDs.Next(), Kind: r.kind, StatusID: target.ID,
-		TargetAccountID: target.AccountID, AccountID: actor.ID, URI: inst.ID}
+		TargetAccountID: target.AccountID, AccountID: actor.ID, URI: inst.ID, RequestURI: doc.ID}
 	d, err := p.r.statuses.DecideInteraction(ctx, actor, target, r.action)
 	if domain.KindOf(err) == domain.KindForbidden {
 		return p.refusePolite(ctx, req, err)
@@ -87,8 +88,19 @@ func (p *Processor) politeInteraction(ctx context.Context, doc *activitypub.Inco
 	if domain.KindOf(err) == domain.KindForbidden {
 		return p.refusePolite(ctx, req, err) // e.g. a like of a post the actor may not see
 	}
-	if err != nil || d != statuses.Allowed {
-		return err // pending: the author answers
+	if err != nil {
+		return err
+	}
+	if d != statuses.Allowed {
+		// Pending: the author answers, naming this request.
+		pending, err := p.r.h.Store.InteractionRequestByURI(ctx, inst.ID)
+		if domain.KindOf(err) == domain.KindNotFound {
+			return nil
+		}
+		if err != nil || pending.AccountID != actor.ID {
+			return err
+		}
+		return p.r.h.Store.SetInteractionRequestURI(ctx, nil, pending.ID, doc.ID)
 	}
 	author, err := p.r.h.Store.Account(ctx, target.AccountID)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/agora-social/agora/internal/db"
+	"github.com/agora-social/agora/internal/domain"
 )
 
 // TestTwoServersInteractionApprovals runs two whole agora servers (SQLite
@@ -73,6 +74,12 @@ func TestTwoServersInteractionApprovals(t *testing.T) {
 		byType[r["type"].(string)] = r["id"].(string)
 		if acct := r["account"].(map[string]any)["acct"].(string); !strings.HasPrefix(acct, "bob@") {
 			t.Errorf("request from %s", acct)
+		}
+		// two asked politely: one keeps the id of each request.
+		id, _ := domain.ParseID(r["id"].(string))
+		if q, err := one.App.Store.InteractionRequestByID(context.Background(), id); err != nil ||
+			!strings.HasPrefix(q.RequestURI, two.URL+"/users/bob/interaction_requests/") {
+			t.Errorf("%s request on one = %+v, %v; want a polite request's id", r["type"], q, err)
 		}
 	}
 	var replyOnOne string
@@ -156,10 +163,12 @@ func followLocal(t *testing.T, s *server, from, to *user) {
 
 // TestLocalInteractionsWaitForRemoteApproval: a remote post (GoToSocial's
 // shape) asks for approval of replies and likes. alice's reply and like
-// go to its author alone and stay pending; the author's Accept of the
-// reply (naming the reply) releases it to her followers with the
-// authorization; the Reject of the like (naming a polite LikeRequest)
-// leaves it undone.
+// go to its author alone as polite requests (ReplyRequest, LikeRequest,
+// the interaction embedded as instrument) and stay pending; the author's
+// Accept of the ReplyRequest (GoToSocial's polite form: the request
+// embedded, naming its instrument) releases the reply to her followers
+// with the authorization; the Reject naming the LikeRequest by id leaves
+// the like undone.
 func TestLocalInteractionsWaitForRemoteApproval(t *testing.T) {
 	each(t, func(t *testing.T, s *server) {
 		alice := s.newUserToken(t, "alice")
@@ -184,32 +193,48 @@ func TestLocalInteractionsWaitForRemoteApproval(t *testing.T) {
 		s.mustAPI(t, "POST", "/api/v1/statuses", alice.token, url.Values{"status": {"may I?"}, "in_reply_to_id": {id}}, &reply)
 		s.mustAPI(t, "POST", "/api/v1/statuses/"+id+"/favourite", alice.token, nil, nil)
 
-		// Asked: the Create and the Like reach bob, without authorization.
-		var asked, like jsonMap
-		outWait(t, "the reply and the like sent to bob", func() bool {
-			for _, c := range r.postedOf("Create") {
-				if c["object"].(map[string]any)["id"] == reply["uri"] {
-					asked = c
-				}
+		// Asked: a ReplyRequest and a LikeRequest reach bob, the reply and
+		// the Like embedded, without authorization; nothing else.
+		var asked, likeReq jsonMap
+		outWait(t, "the ReplyRequest and the LikeRequest sent to bob", func() bool {
+			if l := r.postedOf("ReplyRequest"); len(l) > 0 {
+				asked = l[0]
 			}
-			if l := r.postedOf("Like"); len(l) > 0 {
-				like = l[0]
+			if l := r.postedOf("LikeRequest"); len(l) > 0 {
+				likeReq = l[0]
 			}
-			return asked != nil && like != nil
+			return asked != nil && likeReq != nil
 		})
-		if obj := asked["object"].(map[string]any); obj["replyAuthorization"] != nil || obj["inReplyTo"] != r.URL+"/notes/ask" {
+		if n := len(r.postedOf("Create")) + len(r.postedOf("Like")); n != 0 {
+			t.Errorf("impolite interactions sent too: %d", n)
+		}
+		for _, req := range []jsonMap{asked, likeReq} {
+			if req["object"] != r.URL+"/notes/ask" || req["actor"] != s.actorURI("alice") || jsonString(req["to"]) != jsonString([]string{r.actor}) ||
+				!strings.HasPrefix(req["id"].(string), s.actorURI("alice")+"/interaction_requests/") {
+				t.Errorf("request = %v", req)
+			}
+		}
+		obj := asked["instrument"].(map[string]any)
+		if obj["id"] != reply["uri"] || obj["replyAuthorization"] != nil || obj["inReplyTo"] != r.URL+"/notes/ask" {
 			t.Errorf("asked reply = %v", obj)
 		}
-		if to := asked["to"]; !strings.Contains(jsonString(to), public) {
+		if to := obj["to"]; !strings.Contains(jsonString(to), public) {
 			t.Errorf("asked reply addressed %v, want its real audience", to)
+		}
+		like := likeReq["instrument"].(map[string]any)
+		if like["type"] != "Like" || like["actor"] != s.actorURI("alice") || like["object"] != r.URL+"/notes/ask" {
+			t.Errorf("asked like = %v", like)
 		}
 		if st := s.getStatus(t, alice, id); st["favourited"] != false || st["replies_count"] != float64(0) {
 			t.Errorf("pending like/reply done: favourited %v replies %v", st["favourited"], st["replies_count"])
 		}
 
-		// bob accepts the reply (impolite form: object is the reply).
+		// bob accepts the reply (GoToSocial's polite form).
 		authURI := r.URL + "/users/bob/authorizations/1"
-		r.send(t, s, jsonMap{"type": "Accept", "id": authURI + "#accept", "object": reply["uri"], "result": authURI})
+		accept := r.URL + "/users/bob/accepts/1"
+		r.sendRaw(t, s, accept, fixture(t, "gotosocial_accept_reply_request.json", map[string]string{
+			"ID": accept, "ACTOR": r.actor, "REPLIER": s.actorURI("alice"), "REQUEST": asked["id"].(string),
+			"REPLY": reply["uri"].(string), "NOTE": r.URL + "/notes/ask", "RESULT": authURI}))
 		var approved jsonMap
 		outWait(t, "the approved reply sent with its authorization", func() bool {
 			for _, c := range r.postedOf("Create") {
@@ -227,15 +252,25 @@ func TestLocalInteractionsWaitForRemoteApproval(t *testing.T) {
 		if st := s.getStatus(t, alice, id); st["replies_count"] != float64(1) {
 			t.Errorf("replies_count after approval = %v", st["replies_count"])
 		}
+		// alice deletes the approved reply: bob's server is told (its
+		// authorization goes with the reply there).
+		s.mustAPI(t, "DELETE", "/api/v1/statuses/"+reply["id"].(string), alice.token, nil, nil)
+		outWait(t, "the Delete of the approved reply", func() bool {
+			for _, d := range r.postedOf("Delete") {
+				if o, ok := d["object"].(map[string]any); ok && o["id"] == reply["uri"] || d["object"] == reply["uri"] {
+					return true
+				}
+			}
+			return false
+		})
 
-		// bob rejects the like (polite form: a LikeRequest naming it).
-		r.send(t, s, jsonMap{"type": "Reject", "object": jsonMap{"type": "LikeRequest", "id": r.URL + "/requests/1",
-			"object": r.URL + "/notes/ask", "instrument": like["id"]}})
+		// bob rejects the like, naming the LikeRequest by id.
+		r.send(t, s, jsonMap{"type": "Reject", "object": likeReq["id"]})
 		if st := s.getStatus(t, alice, id); st["favourited"] != false || st["favourites_count"] != float64(0) {
 			t.Errorf("rejected like done: %v %v", st["favourited"], st["favourites_count"])
 		}
 		req, err := s.App.Store.InteractionRequestByURI(context.Background(), like["id"].(string))
-		if err != nil || req.RejectedAt == nil {
+		if err != nil || req.RejectedAt == nil || req.RequestURI != likeReq["id"] {
 			t.Errorf("like request after the Reject: %+v, %v", req, err)
 		}
 

@@ -48,6 +48,20 @@ type keyCache struct {
 	h   *Handler
 	mu  sync.Mutex
 	mem map[string]memKey
+	// signing chooses the signature scheme of outgoing requests
+	// (AGORA_HTTP_SIGNATURES); draft-cavage when nil.
+	signing     *signingPolicy
+	signingOnce sync.Once
+}
+
+// policy is the signature scheme policy of outgoing requests.
+func (c *keyCache) policy() *signingPolicy {
+	c.signingOnce.Do(func() {
+		if c.signing == nil {
+			c.signing = newSigningPolicy(SignCavage)
+		}
+	})
+	return c.signing
 }
 
 type memKey struct {
@@ -191,26 +205,35 @@ func (h *Handler) SignedGet(ctx context.Context, rawURL string, limit int64) ([]
 	case fed == hostNotAllowed:
 		return nil, fmt.Errorf("fetch %s: %w", rawURL, ErrNotAllowed)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+	var body []byte
+	status, err := h.keys.policy().send(hostOf(rawURL), h.Now(), func(rfc9421 bool) (int, error) {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, rawURL, nil)
+		if err != nil {
+			return 0, err
+		}
+		req.Header.Set("Accept", acceptActivity)
+		if err := h.signAsInstance(ctx, req, nil, rfc9421); err != nil {
+			return 0, err
+		}
+		res, b, err := h.Client.Fetch(req, limit)
+		if err != nil {
+			return 0, err
+		}
+		body = b
+		return res.StatusCode, nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	req.Header.Set("Accept", acceptActivity)
-	if err := h.signAsInstance(ctx, req, nil); err != nil {
-		return nil, err
-	}
-	res, body, err := h.Client.Fetch(req, limit)
-	if err != nil {
-		return nil, err
-	}
-	if res.StatusCode/100 != 2 {
-		return nil, &httpclient.StatusError{URL: rawURL, Status: res.StatusCode}
+	if status/100 != 2 {
+		return nil, &httpclient.StatusError{URL: rawURL, Status: status}
 	}
 	return body, nil
 }
 
-// signAsInstance signs req with the instance actor's key.
-func (h *Handler) signAsInstance(ctx context.Context, req *http.Request, body []byte) error {
+// signAsInstance signs req with the instance actor's key: an RFC 9421
+// message signature when rfc9421 is set, else draft-cavage.
+func (h *Handler) signAsInstance(ctx context.Context, req *http.Request, body []byte, rfc9421 bool) error {
 	keys, err := h.Store.InstanceActorKeys(ctx, httpsig.GenerateKey)
 	if err != nil {
 		return err
@@ -219,7 +242,11 @@ func (h *Handler) signAsInstance(ctx context.Context, req *http.Request, body []
 	if err != nil {
 		return err
 	}
-	return httpsig.Sign(req, activitypub.KeyID(h.Cfg.URL+"/actor"), priv, body, h.Now())
+	sign := httpsig.Sign
+	if rfc9421 {
+		sign = httpsig.SignMessage
+	}
+	return sign(req, activitypub.KeyID(h.Cfg.URL+"/actor"), priv, body, h.Now())
 }
 
 // SignAs signs req as the local account (for deliveries), creating the

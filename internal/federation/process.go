@@ -49,7 +49,7 @@ func (p *Processor) Process(ctx context.Context, a *store.InboxActivity) error {
 		err = p.suspended(ctx, a.ActorURI)
 	}
 	if err == nil && !done {
-		err = p.apply(ctx, a, doc)
+		err = p.apply(p.relayed(ctx, a), a, doc) // relays.go: forwarded by a relay?
 	}
 	if err != nil && permanent(err) {
 		p.r.h.Log.Info("inbox activity ignored", "type", a.Type, "id", a.ActivityID, "actor", a.ActorURI, "reason", err)
@@ -98,7 +98,7 @@ func (p *Processor) apply(ctx context.Context, a *store.InboxActivity, doc *acti
 	case "Undo":
 		return p.undo(ctx, doc)
 	case "Announce":
-		return p.announce(ctx, doc)
+		return p.announceBody(ctx, doc, []byte(a.Body))
 	case "Like":
 		return p.like(ctx, doc)
 	case "Block":
@@ -210,6 +210,9 @@ func (p *Processor) concerns(ctx context.Context, author *domain.Account, obj *a
 
 // relevant reports whether a note concerns this server.
 func (p *Processor) relevant(ctx context.Context, author *domain.Account, obj *activitypub.Incoming) (bool, error) {
+	if p.relayRelevant(ctx, obj) { // relays.go: public, forwarded by a relay the server subscribes to
+		return true, nil
+	}
 	if ok, err := p.r.h.Store.HasLocalFollowers(ctx, author.ID); err != nil || ok {
 		return ok, err
 	}
@@ -276,11 +279,14 @@ func (p *Processor) update(ctx context.Context, doc *activitypub.Incoming) error
 		return drop("Update of %s without updated", obj.ID)
 	}
 	if !edited.IsZero() {
-		in, err := p.r.remoteStatus(ctx, obj, actor, 0)
+		in, err := p.r.remoteStatusBody(ctx, obj, body, actor, 0)
 		if err != nil {
 			return err
 		}
 		if err := p.r.statuses.EditRemote(ctx, prev, *in, edited); err != nil {
+			return err
+		}
+		if err := p.r.keepEmojis(ctx, obj, actor); err != nil { // emojis.go
 			return err
 		}
 	}
@@ -374,6 +380,11 @@ type followRef struct {
 // answer applies the Accept or Reject of a Follow a local account sent to
 // the actor: matched by the Follow's id, else by its actor and object.
 func (p *Processor) answer(ctx context.Context, doc *activitypub.Incoming, accept bool) error {
+	// A relay's answer to the server's subscription (relays.go): the
+	// relay's actor need not be an account here.
+	if handled, err := p.answerRelay(ctx, nil, doc, accept); handled || err != nil {
+		return err
+	}
 	actor, err := p.r.knownAccount(ctx, doc.Actor.ID)
 	if err != nil {
 		return drop("answer from an unknown actor")
@@ -384,9 +395,6 @@ func (p *Processor) answer(ctx context.Context, doc *activitypub.Incoming, accep
 		return err
 	}
 	if handled, err := p.answerInteraction(ctx, actor, doc, accept); handled || err != nil {
-		return err
-	}
-	if handled, err := p.answerRelay(ctx, actor, doc, accept); handled || err != nil {
 		return err
 	}
 	var local domain.ID

@@ -8,6 +8,7 @@ import (
 
 	"github.com/agora-social/agora/internal/activitypub"
 	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/statuses"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -107,8 +108,20 @@ func (p *Processor) undo(ctx context.Context, doc *activitypub.Incoming) error {
 // announce records the actor's boost, fetching the boosted post when
 // unknown (from its origin).
 func (p *Processor) announce(ctx context.Context, doc *activitypub.Incoming) error {
+	return p.announceBody(ctx, doc, nil)
+}
+
+// announceBody is announce given the Announce's JSON (nil when unknown),
+// where a boost of another server's post that needs its author's
+// authorization names it (approvals_check.go).
+func (p *Processor) announceBody(ctx context.Context, doc *activitypub.Incoming, body []byte) error {
 	if hostOf(doc.ID) == "" {
 		return drop("Announce without an id")
+	}
+	// A relay's Announce, or a boost a relay forwarded (relays.go): the
+	// post is fetched from its origin, without a boost.
+	if handled, err := p.relayAnnounce(ctx, doc); handled || err != nil {
+		return err
 	}
 	actor, err := p.r.account(ctx, doc.Actor.ID)
 	if err != nil {
@@ -125,6 +138,9 @@ func (p *Processor) announce(ctx context.Context, doc *activitypub.Incoming) err
 	}
 	orig, err := p.r.status(ctx, doc.Object.ID, 0)
 	if err != nil {
+		return err
+	}
+	if err := p.r.interactionAuthorized(ctx, statuses.Reblog, doc.ID, body, actor, orig); err != nil {
 		return err
 	}
 	vis := visibilityOf(doc.To, doc.Cc, actor.FollowersURL)

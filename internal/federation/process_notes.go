@@ -107,8 +107,12 @@ func (r *resolver) storeNoteBody(ctx context.Context, doc *activitypub.Incoming,
 	if err != nil {
 		return nil, err
 	}
-	in, err := r.remoteStatus(ctx, doc, author, depth)
+	in, err := r.remoteStatusBody(ctx, doc, body, author, depth)
 	if err != nil {
+		return nil, err
+	}
+	// Its custom emoji first (emojis.go), so that it is never shown without.
+	if err := r.keepEmojis(ctx, doc, author); err != nil {
 		return nil, err
 	}
 	id, err := r.statuses.CreateRemote(ctx, *in)
@@ -133,16 +137,22 @@ func (r *resolver) noteStored(ctx context.Context, doc *activitypub.Incoming, bo
 	if err := r.keepQuote(ctx, doc, author, st); err != nil {
 		return err
 	}
-	if err := r.keepEmojis(ctx, doc, author); err != nil {
-		return err
-	}
 	return r.firstTallies(ctx, st, doc, body)
 }
 
 // remoteStatus converts a note: sanitized content (an Article as a link
 // post, quotes and attachments as links), content warning, language,
-// visibility, mentions, hashtags, poll and parent.
+// visibility, mentions, hashtags, poll and parent. A reply to another
+// server's post that needs its author's authorization is refused without
+// a valid one (approvals_check.go).
 func (r *resolver) remoteStatus(ctx context.Context, doc *activitypub.Incoming, author *domain.Account, depth int) (*statuses.RemoteStatus, error) {
+	return r.remoteStatusBody(ctx, doc, nil, author, depth)
+}
+
+// remoteStatusBody is remoteStatus given the note's JSON (nil when the
+// caller has none: it is fetched again only for a reply whose
+// authorization must be checked).
+func (r *resolver) remoteStatusBody(ctx context.Context, doc *activitypub.Incoming, noteBody []byte, author *domain.Account, depth int) (*statuses.RemoteStatus, error) {
 	body, lang := doc.Text()
 	if len(body) > maxContentLen {
 		return nil, drop("note %s: content larger than %d bytes", doc.ID, maxContentLen)
@@ -246,6 +256,11 @@ func (r *resolver) remoteStatus(ctx context.Context, doc *activitypub.Incoming, 
 			r.h.Log.Debug("reply parent not fetched", "note", doc.ID, "parent", parent, "err", err)
 		} else {
 			in.InReplyTo = st
+		}
+	}
+	if in.InReplyTo != nil {
+		if err := r.interactionAuthorized(ctx, statuses.Reply, doc.ID, noteBody, author, in.InReplyTo); err != nil {
+			return nil, err
 		}
 	}
 	return in, nil

@@ -330,7 +330,7 @@ func (h *Handler) statusPolicyNote(ctx context.Context, actor *domain.Account, s
 }
 
 // policyNotes renders statuses of actor as full notes (mentions, hashtags,
-// parent, poll, media, interaction policy), loading what they need in a
+// custom emoji, parent, poll, media, interaction policy), loading what they need in a
 // few batched queries whatever their number (outbox and featured pages).
 func (h *Handler) policyNotes(ctx context.Context, actor *domain.Account, sts []*domain.Status) ([]*activitypub.PolicyNote, error) {
 	ids := make([]domain.ID, len(sts))
@@ -377,10 +377,21 @@ func (h *Handler) policyNotes(ctx context.Context, actor *domain.Account, sts []
 	if err != nil {
 		return nil, err
 	}
+	texts := make([][]string, len(sts))
+	for i, st := range sts {
+		texts[i] = []string{st.Content, st.SpoilerText}
+		if p := polls[st.ID]; p != nil {
+			texts[i] = append(texts[i], p.Options...)
+		}
+	}
+	emojis, err := h.localEmojis(ctx, texts)
+	if err != nil {
+		return nil, err
+	}
 	actorURI, followersURI := h.actorURI(actor), h.followersURI(actor)
 	out := make([]*activitypub.PolicyNote, len(sts))
 	for i, st := range sts {
-		o := activitypub.NoteOptions{BaseURL: h.Cfg.URL, Tags: tags[st.ID], Media: h.attachments(media[st.ID])}
+		o := activitypub.NoteOptions{BaseURL: h.Cfg.URL, Tags: tags[st.ID], Media: h.attachments(media[st.ID]), Emojis: emojis[i]}
 		var mentioned []string
 		for _, id := range mentions[st.ID] {
 			a := accts[id]
@@ -482,6 +493,11 @@ func (h *Handler) updateActor(ctx context.Context, a *domain.Account, at time.Ti
 	act, err := h.actorDocument(ctx, a)
 	if err != nil {
 		return nil, err
+	}
+	if len(act.Tag) == 0 { // actorDocument adds them once actors.go calls ActorEmojis
+		if act.Tag, err = h.ActorEmojis(ctx, a); err != nil {
+			return nil, err
+		}
 	}
 	return activitypub.NewUpdateActor(act, at), nil
 }

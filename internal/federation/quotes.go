@@ -264,10 +264,12 @@ func remoteQuotePolicy(doc *activitypub.Incoming, author *domain.Account) status
 }
 
 // keepQuote records what a stored remote note of author says about
-// quotes: its canQuote (who may quote it from here), and its quote of a
-// local post, pending until this server answers its QuoteRequest. Only
+// quotes: its canQuote (who may quote it from here); its quote of a
+// local post, pending until this server answers its QuoteRequest (only
 // that answer makes such a quote accepted, so a quoteAuthorization the
-// note claims counts only when this server issued it and still holds it.
+// note claims counts only when this server issued it and still holds
+// it); its quote of a remote post, accepted when that post's author
+// consents (remoteQuote).
 func (r *resolver) keepQuote(ctx context.Context, doc *activitypub.Incoming, author *domain.Account, st *domain.Status) error {
 	if p := remoteQuotePolicy(doc, author).String(); p != st.QuotePolicy {
 		if err := r.h.Store.SetQuotePolicy(ctx, st.ID, p); err != nil {
@@ -280,7 +282,7 @@ func (r *resolver) keepQuote(ctx context.Context, doc *activitypub.Incoming, aut
 		return r.dropQuoteLink(ctx, doc, st)
 	}
 	if !r.isLocal(uri) {
-		return nil
+		return r.remoteQuote(ctx, doc, author, st, uri) // quotes_remote.go
 	}
 	quoted, ok := (&Processor{r: r}).localStatus(ctx, uri)
 	if !ok || !statuses.Quotable(quoted) {

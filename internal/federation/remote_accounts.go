@@ -233,6 +233,13 @@ func (r *resolver) storeActor(ctx context.Context, fetchedFrom string, doc *acti
 	if err := r.h.Store.UpsertRemoteAccount(ctx, ra); err != nil {
 		return nil, err
 	}
+	if err := r.storeAttributionDomains(ctx, a.ID, doc.RawAttributionDomains); err != nil {
+		return nil, err
+	}
+	// The custom emoji of its name, bio and fields (emojis.go).
+	if err := r.keepEmojiTags(ctx, doc.Tag, a); err != nil {
+		return nil, err
+	}
 	if ra.FeaturedURL != "" {
 		r.h.enqueueFeatured(ctx, a.ID) // its pinned posts, read in the background
 	}

@@ -154,6 +154,14 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 	for _, ms := range b.Mentions {
 		accountIDs = append(accountIDs, ms...)
 	}
+	if b.Cards, err = s.Store.CardsOf(ctx, statusIDs); err != nil {
+		return nil, err
+	}
+	for _, c := range b.Cards { // the accounts the link previews credit
+		if c.AuthorAccountID != 0 {
+			accountIDs = append(accountIDs, c.AuthorAccountID)
+		}
+	}
 	if b.Accounts, err = s.Store.Accounts(ctx, accountIDs); err != nil {
 		return nil, err
 	}
@@ -164,9 +172,6 @@ func (s *Service) Load(ctx context.Context, viewer domain.ID, ids []domain.ID) (
 		return nil, err
 	}
 	if b.Media, err = s.Store.MediaOf(ctx, statusIDs); err != nil {
-		return nil, err
-	}
-	if b.Cards, err = s.Store.CardsOf(ctx, statusIDs); err != nil {
 		return nil, err
 	}
 	if b.Viewer, err = s.Store.LoadViewerState(ctx, viewer, statusIDs, convs); err != nil {

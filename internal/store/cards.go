@@ -26,16 +26,21 @@ type Card struct {
 	Height       int64
 	Language     string
 	FetchedAt    time.Time
+	// AuthorURL and AuthorAccountID are who the page credits (SetCardAuthor):
+	// the account only when the page's site is within its attribution
+	// domains (0 otherwise).
+	AuthorURL       string
+	AuthorAccountID domain.ID
 }
 
 const cardColumns = `c.id, c.url, c.title, c.description, c.type, c.author_name, c.provider_name, c.image_url, c.image_key, c.blurhash,
-	c.width, c.height, c.language, c.fetched_at`
+	c.width, c.height, c.language, c.fetched_at, c.author_url, COALESCE(c.author_account_id, 0)`
 
 func scanCard(r scanner) (*Card, error) {
 	var c Card
 	var fetched int64
 	if err := r.Scan(&c.ID, &c.URL, &c.Title, &c.Description, &c.Type, &c.AuthorName, &c.ProviderName, &c.ImageURL,
-		&c.ImageKey, &c.Blurhash, &c.Width, &c.Height, &c.Language, &fetched); err != nil {
+		&c.ImageKey, &c.Blurhash, &c.Width, &c.Height, &c.Language, &fetched, &c.AuthorURL, &c.AuthorAccountID); err != nil {
 		return nil, err
 	}
 	c.FetchedAt = fromMs(fetched)

@@ -60,6 +60,7 @@ func (s *Store) DeliveryInboxes(ctx context.Context, actor domain.ID, followers 
 type DeliveryHost struct {
 	Host          string
 	Failures      int64      // consecutive failed deliveries
+	FailingSince  *time.Time // the first of those failures; nil when none
 	LastFailureAt *time.Time // nil when none recorded
 	RetryAt       *time.Time // while open: no request before this
 	LastSuccessAt *time.Time
@@ -73,16 +74,16 @@ func (h *DeliveryHost) Open(threshold int64) bool { return h.Failures >= thresho
 // zero state.
 func (s *Store) DeliveryHostState(ctx context.Context, host string) (*DeliveryHost, error) {
 	h := &DeliveryHost{Host: host}
-	var lastFailure, retry, lastSuccess sql.NullInt64
-	err := s.DB.R.QueryRowContext(ctx, `SELECT failures, last_failure_at, retry_at, last_success_at
-		FROM federation_hosts WHERE host = $1`, host).Scan(&h.Failures, &lastFailure, &retry, &lastSuccess)
+	var since, lastFailure, retry, lastSuccess sql.NullInt64
+	err := s.DB.R.QueryRowContext(ctx, `SELECT failures, failing_since, last_failure_at, retry_at, last_success_at
+		FROM federation_hosts WHERE host = $1`, host).Scan(&h.Failures, &since, &lastFailure, &retry, &lastSuccess)
 	if err == sql.ErrNoRows {
 		return h, nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load delivery host: %w", err)
 	}
-	h.LastFailureAt, h.RetryAt, h.LastSuccessAt = optTime(lastFailure), optTime(retry), optTime(lastSuccess)
+	h.FailingSince, h.LastFailureAt, h.RetryAt, h.LastSuccessAt = optTime(since), optTime(lastFailure), optTime(retry), optTime(lastSuccess)
 	return h, nil
 }
 
@@ -93,8 +94,10 @@ func (s *Store) DeliveryHostState(ctx context.Context, host string) (*DeliveryHo
 func (s *Store) RecordDeliveryFailure(ctx context.Context, host string, now time.Time, threshold int64, backoff func(n int64) time.Duration) (*DeliveryHost, error) {
 	h := &DeliveryHost{Host: host, LastFailureAt: &now}
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
-		err := tx.QueryRowContext(ctx, `INSERT INTO federation_hosts (host, failures, last_failure_at) VALUES ($1, 1, $2)
-			ON CONFLICT (host) DO UPDATE SET failures = federation_hosts.failures + 1, last_failure_at = excluded.last_failure_at
+		err := tx.QueryRowContext(ctx, `INSERT INTO federation_hosts (host, failures, last_failure_at, failing_since) VALUES ($1, 1, $2, $2)
+			ON CONFLICT (host) DO UPDATE SET failures = federation_hosts.failures + 1, last_failure_at = excluded.last_failure_at,
+				failing_since = CASE WHEN federation_hosts.failures = 0 OR federation_hosts.failing_since IS NULL
+					THEN excluded.failing_since ELSE federation_hosts.failing_since END
 			RETURNING failures`, host, ms(now)).Scan(&h.Failures)
 		if err != nil {
 			return fmt.Errorf("count delivery failure: %w", err)
@@ -128,7 +131,7 @@ func (s *Store) ClaimDeliveryProbe(ctx context.Context, host string, now, until 
 // Callers skip it for hosts without a row (they never failed), so that
 // healthy deliveries cost no write.
 func (s *Store) RecordDeliverySuccess(ctx context.Context, host string, now time.Time) error {
-	_, err := s.DB.W.ExecContext(ctx, `UPDATE federation_hosts SET failures = 0, retry_at = NULL, last_success_at = $2 WHERE host = $1`,
+	_, err := s.DB.W.ExecContext(ctx, `UPDATE federation_hosts SET failures = 0, retry_at = NULL, failing_since = NULL, last_success_at = $2 WHERE host = $1`,
 		host, ms(now))
 	if err != nil {
 		return fmt.Errorf("record delivery success: %w", err)
@@ -136,10 +139,11 @@ func (s *Store) RecordDeliverySuccess(ctx context.Context, host string, now time
 	return nil
 }
 
-// UnavailableHosts lists the hosts whose circuit is open, for operators.
+// UnavailableHosts lists the hosts whose circuit is open, for operators
+// (the first MaxUnavailableHosts by name).
 func (s *Store) UnavailableHosts(ctx context.Context, threshold int64) ([]DeliveryHost, error) {
-	rows, err := s.DB.R.QueryContext(ctx, `SELECT host, failures, last_failure_at, retry_at, last_success_at
-		FROM federation_hosts WHERE failures >= $1 ORDER BY host`, threshold)
+	rows, err := s.DB.R.QueryContext(ctx, `SELECT host, failures, failing_since, last_failure_at, retry_at, last_success_at
+		FROM federation_hosts WHERE failures >= $1 ORDER BY host LIMIT $2`, threshold, MaxUnavailableHosts)
 	if err != nil {
 		return nil, fmt.Errorf("list unavailable hosts: %w", err)
 	}
@@ -147,11 +151,11 @@ func (s *Store) UnavailableHosts(ctx context.Context, threshold int64) ([]Delive
 	var out []DeliveryHost
 	for rows.Next() {
 		var h DeliveryHost
-		var lastFailure, retry, lastSuccess sql.NullInt64
-		if err := rows.Scan(&h.Host, &h.Failures, &lastFailure, &retry, &lastSuccess); err != nil {
+		var since, lastFailure, retry, lastSuccess sql.NullInt64
+		if err := rows.Scan(&h.Host, &h.Failures, &since, &lastFailure, &retry, &lastSuccess); err != nil {
 			return nil, err
 		}
-		h.LastFailureAt, h.RetryAt, h.LastSuccessAt = optTime(lastFailure), optTime(retry), optTime(lastSuccess)
+		h.FailingSince, h.LastFailureAt, h.RetryAt, h.LastSuccessAt = optTime(since), optTime(lastFailure), optTime(retry), optTime(lastSuccess)
 		out = append(out, h)
 	}
 	return out, rows.Err()

@@ -127,6 +127,9 @@ func reachesRemote(ctx context.Context, q db.Querier, o Outgoing) (bool, error) 
 		OR EXISTS (SELECT 1 FROM follow_requests r JOIN accounts ra ON ra.id IN (r.account_id, r.target_account_id)
 			WHERE (r.account_id = $1 OR r.target_account_id = $1) AND ra.domain <> '')`
 	}
+	if relayable(o) { // relays.go: public posts also go to the relays
+		cond += relayAudience
+	}
 	if len(o.To) > 0 {
 		cond += ` OR EXISTS (SELECT 1 FROM accounts t WHERE t.id IN (` + placeholders(3, len(o.To)) + `) AND t.domain <> '')`
 		args = append(args, idArgs(o.To)...)

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/agora-social/agora/internal/db"
@@ -22,39 +23,86 @@ import (
 // (the inbox's group commit). An activity whose id was already received,
 // earlier or earlier in the same batch, is dropped: its inserted entry is
 // false. Each row is pending from now on.
+//
+// Up to inboxInsertChunk activities are ONE statement, its own
+// transaction: on PostgreSQL one round trip and one WAL flush for the
+// group instead of BEGIN, a round trip per row and COMMIT (the inbox's
+// groups are small there, as its commits are quick).
 func (s *Store) InsertInboxActivities(ctx context.Context, acts []*InboxActivity) (inserted []bool, err error) {
 	inserted = make([]bool, len(acts))
 	now := s.nowMs()
-	for _, a := range acts {
+	index := make(map[domain.ID]int, len(acts))
+	for i, a := range acts {
 		a.ID = s.IDs.Next()
 		a.ReceivedAt = now
+		index[a.ID] = i
 	}
-	err = s.Tx(ctx, func(tx *sql.Tx) error {
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO inbox_activities (id, activity_id, type, actor_uri, key_id,
-			recipient_account_id, body, received_at, run_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)
-			ON CONFLICT (activity_id) DO NOTHING`)
+	insert := func(q db.Querier, chunk []*InboxActivity) error {
+		args := make([]any, 0, len(chunk)*inboxInsertParams)
+		for _, a := range chunk {
+			args = append(args, int64(a.ID), a.ActivityID, a.Type, a.ActorURI, a.KeyID,
+				nullID(a.RecipientAccountID), a.Body, a.ReceivedAt)
+		}
+		ids, err := scanIDs(q.QueryContext(ctx, insertInboxActivities(len(chunk)), args...))
 		if err != nil {
 			return err
 		}
-		defer stmt.Close()
-		for i, a := range acts {
-			res, err := stmt.ExecContext(ctx, int64(a.ID), a.ActivityID, a.Type, a.ActorURI, a.KeyID,
-				nullID(a.RecipientAccountID), a.Body, a.ReceivedAt)
-			if err != nil {
-				return err
+		for _, id := range ids {
+			if i, ok := index[id]; ok {
+				inserted[i] = true
 			}
-			n, err := res.RowsAffected()
-			if err != nil {
-				return err
-			}
-			inserted[i] = n > 0
 		}
 		return nil
-	})
+	}
+	if len(acts) <= inboxInsertChunk {
+		err = insert(s.DB.W, acts)
+	} else {
+		var unprepared []string
+		err = s.Tx(ctx, func(tx *sql.Tx) error {
+			q := db.Querier(tx) // pgx caches statements per connection
+			if s.DB.Dialect == db.SQLite {
+				// The writer pool's statements, parsed once.
+				c := newTxStmts(tx, s.DB.W)
+				defer func() { unprepared = c.close() }()
+				q = c
+			}
+			for chunk := range slices.Chunk(acts, inboxInsertChunk) {
+				if err := insert(q, chunk); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		s.DB.W.Warm(ctx, unprepared)
+	}
 	if err != nil {
+		clear(inserted)
 		return nil, fmt.Errorf("store inbox activities: %w", err)
 	}
 	return inserted, nil
+}
+
+// inboxInsertChunk bounds the rows of one INSERT of inbox activities.
+const (
+	inboxInsertChunk  = 32
+	inboxInsertParams = 8
+)
+
+// insertInboxActivities is the INSERT of n inbox activities, returning
+// the ids of those stored (not the duplicates).
+func insertInboxActivities(n int) string {
+	var b strings.Builder
+	b.WriteString(`INSERT INTO inbox_activities (id, activity_id, type, actor_uri, key_id,
+	recipient_account_id, body, received_at, run_at) VALUES `)
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		k := i * inboxInsertParams
+		fmt.Fprintf(&b, "($%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)", k+1, k+2, k+3, k+4, k+5, k+6, k+7, k+8, k+8)
+	}
+	b.WriteString(` ON CONFLICT (activity_id) DO NOTHING RETURNING id`)
+	return b.String()
 }
 
 // ClaimInboxActivities takes up to limit pending activities due now,

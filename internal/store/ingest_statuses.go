@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 
 	"github.com/agora-social/agora/internal/db"
 	"github.com/agora-social/agora/internal/domain"
@@ -28,33 +27,35 @@ type RemoteStatusWrite struct {
 //
 // All or nothing: on an error nothing is stored and the caller stores the
 // statuses one at a time, so that one bad status fails only itself.
+//
+// On PostgreSQL batches may be stored at once (by the workers of every
+// node): the rows they may share are locked in one order (authors by id,
+// replied-to statuses by id, tags by name), so that they wait for one
+// another rather than deadlock, and an id another batch took meanwhile is
+// drawn again (insertRemoteStatuses). They used to be serialized by an
+// advisory lock, which bounded the rate at one batch's round trips.
 func (s *Store) CreateRemoteStatuses(ctx context.Context, ws []*RemoteStatusWrite) error {
 	if len(ws) == 0 {
 		return nil
 	}
 	created := make([]bool, len(ws))
+	// The full-text triggers' stems, computed before taking the writer.
+	s.precomputeStems(ws)
+	var unprepared []string
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		q := db.Querier(tx)
-		if s.DB.Dialect == db.Postgres {
-			// Batches stored at once (by the workers of every node) would
-			// lock the same rows (authors' counters, popular tags) in
-			// different orders, deadlock, and fall back to one
-			// transaction per status; and a batch may draw an id another
-			// one holds uncommitted. One batch at a time avoids both; the
-			// preparation of the next batches goes on meanwhile.
-			if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock($1)`, ingestStatusesLock); err != nil {
-				return fmt.Errorf("lock remote statuses: %w", err)
-			}
-		}
 		if s.DB.Dialect == db.SQLite {
 			// pgx caches statements per connection already; SQLite
 			// parses and plans each text again (40% of each insert).
-			c := newTxStmts(tx)
-			defer c.close()
+			c := newTxStmts(tx, s.DB.W)
+			defer func() { unprepared = c.close() }()
 			q = c
 		}
 		return s.createRemoteStatusesTx(ctx, tx, q, ws, created)
 	})
+	// Texts first run in this transaction are prepared on the writer's
+	// connection now that it is free: the next batches reuse them.
+	s.DB.W.Warm(ctx, unprepared)
 	if err != nil {
 		return err
 	}
@@ -64,19 +65,20 @@ func (s *Store) CreateRemoteStatuses(ctx context.Context, ws []*RemoteStatusWrit
 	return nil
 }
 
-// ingestStatusesLock is the PostgreSQL advisory lock held by the
-// transaction of a batch of remote statuses.
-const ingestStatusesLock int64 = 7256037
-
-// txStmts runs the statements of one transaction through statements
-// prepared once per text: a batch of 50 notes runs each of its dozen texts
-// 50 times.
+// txStmts runs the statements of one transaction through prepared
+// statements: those the writer's pool has cached (prepared once on its
+// connection, run here unparsed), else prepared once per transaction (a
+// batch of 50 notes runs each of its dozen texts 50 times).
 type txStmts struct {
-	tx    *sql.Tx
-	stmts map[string]*sql.Stmt
+	tx         *sql.Tx
+	pool       *db.Pool
+	stmts      map[string]*sql.Stmt
+	unprepared []string // texts the pool did not have
 }
 
-func newTxStmts(tx *sql.Tx) *txStmts { return &txStmts{tx: tx, stmts: map[string]*sql.Stmt{}} }
+func newTxStmts(tx *sql.Tx, pool *db.Pool) *txStmts {
+	return &txStmts{tx: tx, pool: pool, stmts: map[string]*sql.Stmt{}}
+}
 
 // maxTxStmts bounds the texts kept (IN lists make texts without end).
 const maxTxStmts = 64
@@ -88,9 +90,15 @@ func (c *txStmts) stmt(ctx context.Context, query string) *sql.Stmt {
 	if len(c.stmts) >= maxTxStmts {
 		return nil
 	}
-	st, err := c.tx.PrepareContext(ctx, query)
-	if err != nil {
-		return nil // run unprepared: it reports the same error
+	var st *sql.Stmt
+	if cached := c.pool.Cached(query); cached != nil {
+		st = c.tx.StmtContext(ctx, cached)
+	} else {
+		var err error
+		if st, err = c.tx.PrepareContext(ctx, query); err != nil {
+			return nil // run unprepared: it reports the same error
+		}
+		c.unprepared = append(c.unprepared, query)
 	}
 	c.stmts[query] = st
 	return st
@@ -117,8 +125,11 @@ func (c *txStmts) QueryRowContext(ctx context.Context, query string, args ...any
 	return c.tx.QueryRowContext(ctx, query, args...)
 }
 
-func (c *txStmts) close() {
+// close closes the transaction's statements and returns the texts the
+// pool did not have.
+func (c *txStmts) close() []string {
 	for _, st := range c.stmts {
 		st.Close()
 	}
+	return c.unprepared
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/agora-social/agora/internal/db"
@@ -16,10 +17,10 @@ import (
 // known uris, one the taken ids, one statement inserts the mentions, one
 // the tags of the statuses, one fans the batch out to the home feeds, one
 // finds the authors whose followers asked for notifications, and on
-// PostgreSQL one sends the events. Only the status row and its author's
-// counter (insertStatus), polls, media and reply counts are written per
-// status. On PostgreSQL that is about 2 round trips per status instead of
-// 12. created[i] tells whether ws[i] was stored.
+// PostgreSQL one sends the events; the status rows go in one multi-row
+// INSERT and the authors' counters in one UPDATE (ingest_insert.go). Only
+// polls, media and reply counts are written per status. created[i] tells
+// whether ws[i] was stored.
 func (s *Store) createRemoteStatusesTx(ctx context.Context, tx *sql.Tx, q db.Querier, ws []*RemoteStatusWrite, created []bool) error {
 	// A uri known, or earlier in the batch, is not stored again.
 	known, err := s.knownURIs(ctx, q, ws)
@@ -41,11 +42,12 @@ func (s *Store) createRemoteStatusesTx(ctx context.Context, tx *sql.Tx, q db.Que
 	if err := s.freeRemoteIDs(ctx, q, fresh); err != nil {
 		return err
 	}
+	if err := s.insertRemoteStatuses(ctx, q, fresh); err != nil {
+		return err
+	}
+	var parents []domain.ID
 	for _, w := range fresh {
 		st := w.Status
-		if err := s.insertStatus(ctx, q, st); err != nil {
-			return err
-		}
 		if w.Poll != nil {
 			w.Poll.StatusID = st.ID
 			if err := s.insertPoll(ctx, q, w.Poll); err != nil {
@@ -63,9 +65,16 @@ func (s *Store) createRemoteStatusesTx(ctx context.Context, tx *sql.Tx, q db.Que
 			}
 		}
 		if st.InReplyToID != 0 {
-			if _, err := q.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, int64(st.InReplyToID)); err != nil {
-				return fmt.Errorf("count reply: %w", err)
-			}
+			parents = append(parents, st.InReplyToID)
+		}
+	}
+	// Rows that batches stored at once on PostgreSQL may share are locked
+	// in one order: authors by id (insertRemoteStatuses), replied-to
+	// statuses by id, tags by name.
+	slices.Sort(parents)
+	for _, id := range parents {
+		if _, err := q.ExecContext(ctx, `UPDATE statuses SET replies_count = replies_count + 1 WHERE id = $1`, int64(id)); err != nil {
+			return fmt.Errorf("count reply: %w", err)
 		}
 	}
 	if err := s.insertMentionsAndTags(ctx, q, fresh); err != nil {
@@ -178,24 +187,37 @@ func (s *Store) insertMentionsAndTags(ctx context.Context, q db.Querier, ws []*R
 			return fmt.Errorf("insert mentions: %w", err)
 		}
 	}
+	// Each tag once, in name order (the lock order of concurrent batches),
+	// displayed as first written.
+	display := map[string]string{}
+	var names []string
+	for _, w := range ws {
+		for _, t := range w.Status.Tags {
+			name := strings.ToLower(t)
+			if _, ok := display[name]; !ok {
+				display[name] = t
+				names = append(names, name)
+			}
+		}
+	}
+	slices.Sort(names)
 	tagIDs := map[string]int64{}
 	now := s.nowMs()
+	for _, name := range names {
+		var id int64
+		err := q.QueryRowContext(ctx, `INSERT INTO tags (id, name, display_name, created_at, last_status_at) VALUES ($1, $2, $3, $4, $4)
+			ON CONFLICT (name) DO UPDATE SET last_status_at = excluded.last_status_at RETURNING id`, int64(s.IDs.Next()), name, display[name], now).Scan(&id)
+		if err != nil {
+			return fmt.Errorf("upsert tag: %w", err)
+		}
+		tagIDs[name] = id
+	}
 	var targs []any
 	values = values[:0]
 	for _, w := range ws {
 		for _, t := range w.Status.Tags {
-			name := strings.ToLower(t)
-			id, ok := tagIDs[name]
-			if !ok {
-				err := q.QueryRowContext(ctx, `INSERT INTO tags (id, name, display_name, created_at, last_status_at) VALUES ($1, $2, $3, $4, $4)
-					ON CONFLICT (name) DO UPDATE SET last_status_at = excluded.last_status_at RETURNING id`, int64(s.IDs.Next()), name, t, now).Scan(&id)
-				if err != nil {
-					return fmt.Errorf("upsert tag: %w", err)
-				}
-				tagIDs[name] = id
-			}
 			values = append(values, fmt.Sprintf("($%d, $%d)", len(targs)+1, len(targs)+2))
-			targs = append(targs, id, int64(w.Status.ID))
+			targs = append(targs, tagIDs[strings.ToLower(t)], int64(w.Status.ID))
 		}
 	}
 	if len(values) > 0 {

@@ -197,9 +197,11 @@ func (s *Store) RevokeQuote(ctx context.Context, quoted, quoting domain.ID) erro
 			}
 			return s.federate(ctx, tx, o)
 		}
-		// FEP-044f: the quoting post's server learns the consent is gone.
+		// FEP-044f: the quoting post's server learns the consent is gone,
+		// and so do the servers of the quoted author's followers, which may
+		// show the quote too (Mastodon tells the reach of both posts).
 		return s.federate(ctx, tx, Outgoing{Type: "Delete", Object: "QuoteAuthorization", ActorID: domain.ID(quotedAuthor),
-			TargetID: domain.ID(author), StatusID: quoted, RowID: quoting, To: []domain.ID{domain.ID(author)}})
+			TargetID: domain.ID(author), StatusID: quoted, RowID: quoting, Followers: true, To: []domain.ID{domain.ID(author)}})
 	})
 }
 
@@ -372,23 +374,25 @@ func (s *Store) AnswerLocalQuote(ctx context.Context, quoting, quotedAuthor doma
 	})
 }
 
-// quoteByAuthorizationQuery finds the local quote an authorization of a
-// remote author ($2) allowed, through the partial index quotes_authorization
+// quoteByAuthorizationQuery finds the quote (local, or a remote quote of a
+// remote post: AcceptRemoteQuote) an authorization of a remote author ($2)
+// allowed, through the partial index quotes_authorization
 // (hence the redundant non-empty test). Every Delete of an unknown object
 // runs it.
-const quoteByAuthorizationQuery = `SELECT q.status_id, q.quoted_status_id, q.state, s.account_id, s.visibility
+const quoteByAuthorizationQuery = `SELECT q.status_id, q.quoted_status_id, q.state, s.account_id, s.visibility, s.local
 	FROM quotes q JOIN statuses s ON s.id = q.status_id
-	WHERE q.authorization_uri = $1 AND q.authorization_uri <> '' AND q.quoted_account_id = $2 AND s.local`
+	WHERE q.authorization_uri = $1 AND q.authorization_uri <> '' AND q.quoted_account_id = $2`
 
 // RevokeQuoteAuthorization applies the Delete of a QuoteAuthorization by
-// actor (FEP-044f): the local quote it authorized is revoked, and its
-// Update tells the servers that have it. found is false when no local
-// quote of a post of actor holds that authorization.
+// actor (FEP-044f): the quote it authorized is revoked; a local quote's
+// Update tells the servers that have it. found is false when no quote of
+// a post of actor holds that authorization.
 func (s *Store) RevokeQuoteAuthorization(ctx context.Context, uri string, actor domain.ID) (found bool, err error) {
 	err = s.Tx(ctx, func(tx *sql.Tx) error {
 		var quoting, quoted, author int64
 		var state, vis string
-		err := tx.QueryRowContext(ctx, quoteByAuthorizationQuery, uri, int64(actor)).Scan(&quoting, &quoted, &state, &author, &vis)
+		var local bool
+		err := tx.QueryRowContext(ctx, quoteByAuthorizationQuery, uri, int64(actor)).Scan(&quoting, &quoted, &state, &author, &vis, &local)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil
 		}
@@ -409,6 +413,9 @@ func (s *Store) RevokeQuoteAuthorization(ctx context.Context, uri string, actor 
 		if err := s.emit(ctx, tx, Event{Kind: EventStatusUpdate, ID: domain.ID(quoting), Account: domain.ID(author)}); err != nil {
 			return err
 		}
+		if !local {
+			return nil // the quoting post's own server tells the others
+		}
 		o, err := quoteUpdate(ctx, tx, domain.ID(quoting), domain.ID(author), actor, domain.Visibility(vis))
 		if err != nil {
 			return err
@@ -420,8 +427,9 @@ func (s *Store) RevokeQuoteAuthorization(ctx context.Context, uri string, actor 
 
 // DropRemoteQuoteLink replaces the content of a remote status whose author
 // stopped quoting (an Update without quote, not an edit: FEP-044f's
-// detached quote) with content, its RE: link removed; readers see it
-// change. Local statuses are left alone.
+// detached quote) with content, its RE: link removed; a quote of a remote
+// post it made, accepted here, is revoked. Readers see it change. Local
+// statuses are left alone.
 func (s *Store) DropRemoteQuoteLink(ctx context.Context, st *domain.Status, content string) error {
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE statuses SET content = $2 WHERE id = $1 AND NOT local`, int64(st.ID), content)
@@ -429,6 +437,9 @@ func (s *Store) DropRemoteQuoteLink(ctx context.Context, st *domain.Status, cont
 			return fmt.Errorf("drop quote link: %w", err)
 		}
 		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+		if err := s.revokeRemoteQuote(ctx, tx, st.ID); err != nil {
 			return err
 		}
 		return s.emit(ctx, tx, Event{Kind: EventStatusUpdate, ID: st.ID, Account: st.AccountID})

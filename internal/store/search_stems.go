@@ -29,6 +29,9 @@ func init() {
 // has no source text).
 func sqlStems(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
 	lang, spoiler, text, content := sqlText(args[0]), sqlText(args[1]), sqlText(args[2]), sqlText(args[3])
+	if v, ok := takeStems(stemsKey{lang, spoiler, text, content}); ok {
+		return v, nil // computed before the write (ingest_stems.go)
+	}
 	if text == "" {
 		text = stem.PlainText(content)
 	}
@@ -36,7 +39,11 @@ func sqlStems(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, err
 }
 
 func sqlPlainText(_ *sqlite.FunctionContext, args []driver.Value) (driver.Value, error) {
-	return stem.PlainText(sqlText(args[0])), nil
+	content := sqlText(args[0])
+	if v, ok := takePlainText(content); ok {
+		return v, nil
+	}
+	return stem.PlainText(content), nil
 }
 
 func sqlText(v driver.Value) string {

@@ -223,13 +223,8 @@ func (s *Store) insertNewStatus(ctx context.Context, tx *sql.Tx, n NewStatus) er
 
 // insertStatus inserts the row and counts it on the author.
 func (s *Store) insertStatus(ctx context.Context, q db.Querier, st *domain.Status) error {
-	_, err := q.ExecContext(ctx, `INSERT INTO statuses (id, account_id, uri, url, local, content, text, spoiler_text,
-		sensitive, visibility, language, in_reply_to_id, in_reply_to_account_id, reblog_of_id, conversation_id,
-		application_id, imported, created_at, quote_policy)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)`,
-		int64(st.ID), int64(st.AccountID), st.URI, st.URL, st.Local, st.Content, st.Text, st.SpoilerText,
-		st.Sensitive, string(st.Visibility), st.Language, nullID(st.InReplyToID), nullID(st.InReplyToAccountID),
-		nullID(st.ReblogOfID), int64(st.ConversationID), nullID(st.ApplicationID), st.Imported, ms(st.CreatedAt), st.QuotePolicy)
+	_, err := q.ExecContext(ctx, `INSERT INTO statuses (`+insertStatusColumns+`)
+		VALUES (`+placeholders(1, insertStatusParams)+`)`, statusRowArgs(st)...)
 	if err != nil {
 		return fmt.Errorf("insert status: %w", err)
 	}

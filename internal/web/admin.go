@@ -22,6 +22,7 @@ func (h *Handler) registerAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/domains/{id}/delete", h.adminDeleteDomain)
 	mux.HandleFunc("POST /admin/domain_allows", h.adminAllowDomain)
 	mux.HandleFunc("POST /admin/domain_allows/{id}/delete", h.adminDeleteAllow)
+	h.registerAdminRelays(mux)                               // admin_relays.go: /admin/relays
 	mux.HandleFunc("GET /admin/signups", h.adminSignUpsPage) // admin_signups.go
 	mux.HandleFunc("POST /admin/signups/email", h.adminAddEmailBlock)
 	mux.HandleFunc("POST /admin/signups/email/{id}/delete", h.adminDeleteEmailBlock)
@@ -36,6 +37,8 @@ func (h *Handler) registerAdmin(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/announcements", h.adminAnnouncementsPage) // admin_announcements.go
 	mux.HandleFunc("POST /admin/announcements", h.adminAnnounce)
 	mux.HandleFunc("POST /admin/announcements/{id}/delete", h.adminWithdraw)
+	h.RegisterAdminEmojis(mux) // admin_emojis.go
+	h.registerAdminHosts(mux)  // admin_hosts.go: unavailable hosts
 }
 
 // adminPage begins an administration page for moderators and admins (a

@@ -121,6 +121,7 @@ func (h *Handler) profileHeader(q *request, a *domain.Account) (*profileData, er
 	for _, f := range a.Fields {
 		d.Fields = append(d.Fields, fieldView{Name: f.Name, Value: template.HTML(f.Value)})
 	}
+	d.Note, d.Fields = h.emojifyProfile(q.r.Context(), a.Domain, d.Note, d.Fields) // emojis_render.go
 	if q.acct != nil && !d.Self {
 		rels, err := h.graph.Relationships(q.r.Context(), q.acct.ID, []domain.ID{a.ID})
 		if err != nil {

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"github.com/agora-social/agora/internal/domain"
 	"github.com/agora-social/agora/internal/store"
 )
 
@@ -27,9 +28,14 @@ type cardView struct {
 	// makes it), never the linked site's; "" for none.
 	Image string
 	Size  int
+	// Author and AuthorPath are the account the page credits (its
+	// fediverse:creator, within the account's attribution domains) and
+	// its profile here; "" for none.
+	Author     string
+	AuthorPath string
 }
 
-func (h *Handler) cardViewOf(c *store.Card) *cardView {
+func (h *Handler) cardViewOf(c *store.Card, author *domain.Account) *cardView {
 	u, err := url.Parse(c.URL)
 	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
 		return nil
@@ -44,6 +50,12 @@ func (h *Handler) cardViewOf(c *store.Card) *cardView {
 	}
 	if c.ImageKey != "" {
 		v.Image = h.mediaURL(c.ImageKey)
+	}
+	if author != nil && author.SuspendedAt == nil {
+		v.Author, v.AuthorPath = clipText(author.DisplayName, cardTitleChars), profilePath(author)
+		if v.Author == "" {
+			v.Author = author.Username
+		}
 	}
 	return v
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/agora-social/agora/internal/accounts"
 	"github.com/agora-social/agora/internal/domain"
@@ -40,6 +41,10 @@ type settingsData struct {
 	// QuotePolicy is who may quote new public and unlisted posts by
 	// default (quoteChoices), Mastodon's source[quote_policy].
 	QuotePolicy string
+	// AttributionDomains are the sites whose pages may credit the
+	// account on their link previews, one per line as typed.
+	AttributionDomains string
+	MaxAttribution     int
 }
 
 // replyDefault is one visibility's default reply rule in the settings.
@@ -52,13 +57,19 @@ type replyDefault struct {
 // the settings offer (a direct post is for the mentioned accounts).
 var replyDefaultVisibilities = []domain.Visibility{domain.Public, domain.Unlisted, domain.Private}
 
-func (h *Handler) settingsFrom(q *request) *settingsData {
+func (h *Handler) settingsFrom(q *request) (*settingsData, error) {
 	a, u := q.acct, q.user
 	d := &settingsData{DisplayName: a.DisplayName, Note: a.NoteSource, Locked: a.Locked, Bot: a.Bot,
 		Visibility: string(u.Preferences.DefaultVisibility), Language: u.Preferences.DefaultLanguage, Locale: u.Locale,
 		Languages: composeLanguages, Locales: []string{"en", "fr"}, MaxNote: accounts.MaxNoteLen, MaxName: accounts.MaxDisplayNameLen,
 		MaxFieldName: accounts.MaxFieldNameLen, MaxFieldValue: accounts.MaxFieldValueLen,
-		TimeZone: u.Preferences.TimeZone, Zones: h.zones.names, BrowserZone: browserZone(q.r), QuotePolicy: u.Preferences.DefaultQuotePolicy}
+		TimeZone: u.Preferences.TimeZone, Zones: h.zones.names, BrowserZone: browserZone(q.r), QuotePolicy: u.Preferences.DefaultQuotePolicy,
+		MaxAttribution: accounts.MaxAttributionDomains}
+	domains, err := h.Store.AttributionDomains(q.r.Context(), a.ID)
+	if err != nil {
+		return nil, err
+	}
+	d.AttributionDomains = strings.Join(domains, "\n")
 	if d.QuotePolicy == "" {
 		d.QuotePolicy = domain.QuotePublic
 	}
@@ -75,7 +86,7 @@ func (h *Handler) settingsFrom(q *request) *settingsData {
 	for len(d.Fields) < accounts.MaxFields {
 		d.Fields = append(d.Fields, accounts.FieldInput{})
 	}
-	return d
+	return d, nil
 }
 
 // settingsPage is GET /settings: profile and preferences.
@@ -88,7 +99,12 @@ func (h *Handler) settingsPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/auth/sign_in", http.StatusSeeOther)
 		return
 	}
-	h.renderSettings(q, h.settingsFrom(q), http.StatusOK)
+	d, err := h.settingsFrom(q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	h.renderSettings(q, d, http.StatusOK)
 }
 
 func (h *Handler) renderSettings(q *request, d *settingsData, status int) {
@@ -122,7 +138,11 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.PostForm
-	d := h.settingsFrom(q)
+	d, err := h.settingsFrom(q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	d.DisplayName, d.Note, d.Locked, d.Bot = v.Get("display_name"), v.Get("note"), on(v, "locked"), on(v, "bot")
 	d.Fields = d.Fields[:0]
 	for i := range accounts.MaxFields {
@@ -131,12 +151,17 @@ func (h *Handler) saveProfile(w http.ResponseWriter, r *http.Request) {
 	}
 	fields := append([]accounts.FieldInput{}, d.Fields...)
 	upd := accounts.ProfileUpdate{DisplayName: &d.DisplayName, Note: &d.Note, Fields: &fields, Locked: &d.Locked, Bot: &d.Bot}
+	if v.Has("attribution_domains") { // one per line; a form without the field keeps them
+		d.AttributionDomains = v.Get("attribution_domains")
+		domains := strings.FieldsFunc(d.AttributionDomains, func(r rune) bool { return r == '\n' || r == '\r' || r == ',' })
+		upd.AttributionDomains = &domains
+	}
 	if _, _, err := h.Accounts.UpdateProfile(r.Context(), q.user, q.acct, upd); err != nil {
 		if domain.KindOf(err) != domain.KindInvalid {
 			h.fail(w, r, err)
 			return
 		}
-		d.ProfileError = errorMessage(err)
+		d.ProfileError = q.v.Err(err)
 		h.renderSettings(q, d, http.StatusUnprocessableEntity)
 		return
 	}
@@ -152,7 +177,11 @@ func (h *Handler) savePreferences(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v := r.PostForm
-	d := h.settingsFrom(q)
+	d, err := h.settingsFrom(q)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
 	d.Visibility, d.Language, d.Locale = v.Get("visibility"), v.Get("language"), v.Get("locale")
 	d.TimeZone = v.Get("time_zone")
 	if v.Has("quote_policy") {

@@ -14,22 +14,34 @@ import (
 
 // accountView is an account as the pages show it.
 type accountView struct {
-	ID     string
-	Name   string // display name, else username
-	Acct   string // user or user@domain
-	Path   string // its profile page
-	Avatar string
-	Locked bool
-	Bot    bool
+	ID       string
+	Name     string        // display name, else username
+	NameHTML template.HTML // Name with its custom emoji as images
+	Acct     string        // user or user@domain
+	Path     string        // its profile page
+	Avatar   string
+	Locked   bool
+	Bot      bool
 }
 
+// accountView renders an account, looking up the custom emoji of its
+// display name (one query, only when it has a ":shortcode:").
 func (h *Handler) accountView(a *domain.Account) *accountView {
+	return h.accountViewWith(a, nil)
+}
+
+// accountViewWith renders an account with the emoji found for a page
+// (nil: looked up now).
+func (h *Handler) accountViewWith(a *domain.Account, found emojiSet) *accountView {
 	name := a.DisplayName
 	if name == "" {
 		name = a.Username
 	}
-	return &accountView{ID: a.ID.String(), Name: name, Acct: a.Acct(), Path: profilePath(a), Avatar: h.avatarURL(a),
-		Locked: a.Locked, Bot: a.Bot}
+	if found == nil {
+		found = h.lookupEmojis(context.Background(), emojiWants{}.add(a.Domain, name))
+	}
+	return &accountView{ID: a.ID.String(), Name: name, NameHTML: h.emojifyText(name, a.Domain, found),
+		Acct: a.Acct(), Path: profilePath(a), Avatar: h.avatarURL(a), Locked: a.Locked, Bot: a.Bot}
 }
 
 // profilePath is the web page of an account: /@user or /@user@domain.
@@ -75,6 +87,17 @@ type statusView struct {
 	// declined by them: only its author sees it (heldReplies).
 	Pending  bool
 	Declined bool
+
+	spoilerHTML template.HTML // SpoilerText with its custom emoji (loadStatuses)
+}
+
+// SpoilerHTML is the content warning as pages show it: with its custom
+// emoji when loadStatuses found them, else the escaped text.
+func (v *statusView) SpoilerHTML() template.HTML {
+	if v.spoilerHTML != "" {
+		return v.spoilerHTML
+	}
+	return template.HTML(template.HTMLEscapeString(v.SpoilerText))
 }
 
 // loadStatuses loads ids for the viewer and returns the visible ones, in
@@ -95,6 +118,7 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 			return nil, err
 		}
 	}
+	emojis := h.bundleEmojis(ctx, b)
 	out := make([]*statusView, 0, len(b.Order))
 	var held []*statusView
 	for _, id := range b.Order {
@@ -129,12 +153,16 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 		}
 		v := &statusView{
 			ID: st.ID.String(), EntryID: entry.ID.String(), Path: profilePath(author) + "/" + st.ID.String(),
-			Account: h.accountView(author), Content: template.HTML(slimContent(st.Content, h.Cfg.URL)), SpoilerText: st.SpoilerText,
+			Account: h.accountViewWith(author, emojis), SpoilerText: st.SpoilerText,
+			Content:    h.emojifyHTML(template.HTML(slimContent(st.Content, h.Cfg.URL)), author.Domain, emojis),
 			Visibility: st.Visibility, Language: st.Language, CreatedAt: st.CreatedAt, ISO: isoTime(st.CreatedAt),
 			Edited: st.EditedAt != nil, Replies: st.RepliesCount, Boosts: st.ReblogsCount, Favourites: st.FavouritesCount,
 			Favourited: b.Viewer.Favourited[st.ID], Boosted: b.Viewer.Reblogged[st.ID], Bookmarked: b.Viewer.Bookmarked[st.ID],
 			CanBoost: st.Visibility == domain.Public || st.Visibility == domain.Unlisted ||
 				(st.Visibility == domain.Private && st.AccountID == viewer),
+		}
+		if st.SpoilerText != "" {
+			v.spoilerHTML = h.emojifyText(st.SpoilerText, author.Domain, emojis)
 		}
 		if ms := b.Media[st.ID]; len(ms) > 0 {
 			v.Media = h.mediaViews(ms)
@@ -143,10 +171,10 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 		// As Mastodon, media win over the card; and a post behind a warning
 		// does not show its link's preview outside it.
 		if c := b.Cards[st.ID]; c != nil && len(v.Media) == 0 && st.SpoilerText == "" && len(warn) == 0 {
-			v.Card = h.cardViewOf(c)
+			v.Card = h.cardViewOf(c, b.Accounts[c.AuthorAccountID])
 		}
 		if booster != nil {
-			v.BoostedBy = h.accountView(booster)
+			v.BoostedBy = h.accountViewWith(booster, emojis)
 		}
 		if p := b.Polls[st.ID]; p != nil {
 			v.Poll = h.pollViewOf(st, p, b.OwnVotes[st.ID], viewer)

@@ -13,6 +13,10 @@ import (
 	"github.com/agora-social/agora/internal/statuses"
 )
 
+// maxAttributionInput bounds the attribution_domains[] entries read
+// (duplicates and blanks are dropped before the limit of 100 applies).
+const maxAttributionInput = 4 * accounts.MaxAttributionDomains
+
 // MaxFieldIndex bounds fields_attributes[N] indexes, which only order fields.
 const MaxFieldIndex = 99
 
@@ -50,6 +54,13 @@ func (a *API) updateCredentials(w http.ResponseWriter, r *http.Request, v *Viewe
 	}
 	if upd.Fields, err = fieldsParam(p); err != nil {
 		return err
+	}
+	if p.Has("attribution_domains") { // an empty list clears them
+		domains := p.Strings("attribution_domains")
+		if len(domains) > maxAttributionInput {
+			return domain.Invalid("attribution_domains: at most %d domains", accounts.MaxAttributionDomains)
+		}
+		upd.AttributionDomains = &domains
 	}
 	// source[quote_policy] is the default quote_approval_policy of new
 	// posts, kept with the other posting preferences.

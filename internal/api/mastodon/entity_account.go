@@ -25,12 +25,14 @@ func timePtr(t *time.Time) *Time {
 	return &x
 }
 
-// Emoji is a custom emoji (agora has none yet; the array is always present).
+// Emoji is Mastodon's CustomEmoji entity (emojis.go); the category is on
+// /api/v1/custom_emojis only.
 type Emoji struct {
 	Shortcode       string `json:"shortcode"`
 	URL             string `json:"url"`
 	StaticURL       string `json:"static_url"`
 	VisibleInPicker bool   `json:"visible_in_picker"`
+	Category        string `json:"category,omitempty"`
 }
 
 // Field is a profile field.
@@ -88,6 +90,8 @@ type Source struct {
 	Discoverable        bool    `json:"discoverable"`
 	Indexable           bool    `json:"indexable"`
 	QuotePolicy         string  `json:"quote_policy"` // default quote_approval_policy
+	// AttributionDomains are the sites whose pages may credit the account.
+	AttributionDomains []string `json:"attribution_domains"`
 }
 
 // Role is Mastodon's Role entity.
@@ -118,8 +122,15 @@ const (
 	HeaderMissing = domain.HeaderMissing
 )
 
-// renderAccount renders an account for anyone.
+// renderAccount renders an account for anyone, looking up the custom
+// emoji of its profile (pages of statuses use renderAccountWith).
 func (a *API) renderAccount(acct *domain.Account) *Account {
+	return a.renderAccountWith(acct, nil)
+}
+
+// renderAccountWith renders an account with the emoji found for a page
+// (nil: looked up now).
+func (a *API) renderAccountWith(acct *domain.Account, found emojiSet) *Account {
 	out := &Account{
 		ID:              acct.ID.String(),
 		Username:        acct.Username,
@@ -162,6 +173,11 @@ func (a *API) renderAccount(acct *domain.Account) *Account {
 	}
 	if acct.SuspendedAt != nil { // Mastodon hides a suspended account's profile
 		out.DisplayName, out.Note, out.Fields = "", "", []Field{}
+	} else {
+		if found == nil {
+			found = a.accountEmojis(acct)
+		}
+		out.Emojis = a.emojisIn(found, acct.Domain, accountTexts(acct)...)
 	}
 	if acct.MovedToAccountID != 0 {
 		// One read for a moved account (rare); the account it moved to is
@@ -196,6 +212,7 @@ func (a *API) renderCredentialAccount(acct *domain.Account, u *domain.User, foll
 		Privacy: vis, Sensitive: p.DefaultSensitive, Language: lang, Note: acct.NoteSource, Fields: fields,
 		FollowRequestsCount: followRequests, HideCollections: acct.HideCollections,
 		Discoverable: acct.Discoverable, Indexable: acct.Indexable, QuotePolicy: domain.QuotePublic,
+		AttributionDomains: a.attributionDomainsOf(acct),
 	}
 	if p.DefaultQuotePolicy != "" {
 		out.Source.QuotePolicy = p.DefaultQuotePolicy

@@ -182,6 +182,15 @@ type statusRenderer struct {
 	b        *statuses.Bundle
 	filtered map[domain.ID][]FilterResult
 	now      time.Time
+	emojis   emojiSet // the bundle's custom emoji, loaded on first use
+}
+
+// emojiSet returns the custom emoji of the whole bundle (one query).
+func (r *statusRenderer) emojiSet() emojiSet {
+	if r.emojis == nil {
+		r.emojis = r.a.bundleEmojis(context.Background(), r.b)
+	}
+	return r.emojis
 }
 
 func (r *statusRenderer) render(st *domain.Status) *Status {
@@ -201,7 +210,7 @@ func (r *statusRenderer) renderDepth(st *domain.Status, depth int) *Status {
 		Visibility: string(st.Visibility), Language: strPtr(st.Language), URI: st.URI, URL: strPtr(st.URL),
 		RepliesCount: st.RepliesCount, ReblogsCount: st.ReblogsCount, FavouritesCount: st.FavouritesCount,
 		EditedAt: timePtr(st.EditedAt), Content: st.Content, Filtered: []FilterResult{}, InteractionPolicy: r.b.PolicyFor(st),
-		Account: r.a.renderAccount(acct), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []Emoji{},
+		Account: r.a.renderAccountWith(acct, r.emojiSet()), MediaAttachments: []*MediaAttachment{}, Mentions: []Mention{}, Tags: []Tag{}, Emojis: []Emoji{},
 	}
 	if v, ok := r.b.Held[st.ID]; ok {
 		// Clients know only Mastodon's visibilities: the one it will get.
@@ -239,6 +248,7 @@ func (r *statusRenderer) renderDepth(st *domain.Status, depth int) *Status {
 		}
 		return out
 	}
+	out.Emojis = r.a.emojisIn(r.emojiSet(), acct.Domain, st.Content, st.SpoilerText)
 	if app, ok := r.b.Apps[st.ApplicationID]; ok && st.ApplicationID != 0 {
 		out.Application = &Application{Name: app.Name, Website: strPtr(app.Website)}
 	}
@@ -258,7 +268,7 @@ func (r *statusRenderer) renderDepth(st *domain.Status, depth int) *Status {
 		out.MediaAttachments = append(out.MediaAttachments, r.a.renderMedia(m))
 	}
 	if c := r.b.Cards[st.ID]; c != nil {
-		out.Card = r.a.renderCard(c)
+		out.Card = r.a.renderCard(c, r.b.Accounts[c.AuthorAccountID])
 	}
 	if p := r.b.Polls[st.ID]; p != nil {
 		out.Poll = r.renderPoll(st, p)
@@ -315,6 +325,9 @@ func (r *statusRenderer) renderPoll(st *domain.Status, p *store.Poll) *Poll {
 		ID: st.ID.String(), ExpiresAt: timePtr(&p.ExpiresAt), Expired: expired, Multiple: p.Multiple,
 		Options: make([]PollOption, len(p.Options)), Emojis: []Emoji{},
 	}
+	if acct := r.b.Accounts[st.AccountID]; acct != nil {
+		out.Emojis = r.a.emojisIn(r.emojiSet(), acct.Domain, p.Options...)
+	}
 	voters := p.VotersCount
 	out.VotersCount = &voters
 	hide := p.HideTotals && !expired && !own
@@ -356,10 +369,12 @@ type PreviewCard struct {
 }
 
 // renderCard renders a card; its image is the stored copy, never the
-// linked site's (a card without a copy has none).
-func (a *API) renderCard(c *store.Card) *PreviewCard {
-	out := &PreviewCard{URL: c.URL, Title: c.Title, Description: c.Description, Type: c.Type, AuthorName: c.AuthorName,
-		ProviderName: c.ProviderName, Width: c.Width, Height: c.Height, Authors: []any{}}
+// linked site's (a card without a copy has none). author is the account
+// the card credits (nil for none).
+func (a *API) renderCard(c *store.Card, author *domain.Account) *PreviewCard {
+	out := &PreviewCard{URL: c.URL, Title: c.Title, Description: c.Description, Type: c.Type,
+		ProviderName: c.ProviderName, Width: c.Width, Height: c.Height}
+	a.setCardAuthors(out, c.AuthorName, c.AuthorURL, author)
 	if c.ImageKey != "" {
 		out.Image, out.Blurhash = strPtr(a.mediaURL(c.ImageKey)), &c.Blurhash
 	}

@@ -42,18 +42,17 @@ func (a *API) registerInstance(mux *http.ServeMux) {
 		rest.OK(w, map[string][]string{})
 		return nil
 	}))
-	mux.HandleFunc("GET /api/v1/custom_emojis", a.endpoint(anyone, "", func(w http.ResponseWriter, r *http.Request, _ *Viewer) error {
-		rest.OK(w, []any{})
-		return nil
-	}))
+	mux.HandleFunc("GET /api/v1/custom_emojis", a.endpoint(anyone, "", a.customEmojis))
 }
 
 // MastodonAPIVersion is the api_versions.mastodon advertised: the highest
 // Mastodon API version all of whose additions agora serves. Version 2 (4.3)
-// is grouped notifications; 3 (4.4) adds attribution_domains, which agora
-// lacks, and clients gate with >= N, so nothing above 2 can be claimed even
-// though agora has some later additions (quotes, 7). See docs/api.md.
-const MastodonAPIVersion = 2
+// is grouped notifications; 3 (4.4) adds attribution_domains (served:
+// accounts_profile.go, cards); 4 needs RFC 8291 push and delete_media,
+// which agora lacks, and clients gate with >= N, so nothing above 3 can be
+// claimed even though agora has some later additions (quotes, 7). See
+// docs/api.md.
+const MastodonAPIVersion = 3
 
 // VersionString is what clients match as semver against Mastodon's features.
 func VersionString() string { return "4.3.0 (compatible; agora " + Version + ")" }

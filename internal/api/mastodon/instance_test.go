@@ -15,10 +15,11 @@ func TestInstanceAndApps(t *testing.T) {
 		if !strings.HasPrefix(v2["version"].(string), "4.3.0 (compatible; agora ") {
 			t.Errorf("version = %v", v2["version"])
 		}
-		// Grouped notifications exist (version 2); attribution_domains
-		// (version 3) do not, so nothing higher may be claimed.
-		if av, _ := v2["api_versions"].(map[string]any); av["mastodon"] != float64(2) {
-			t.Errorf("api_versions = %v, want {mastodon: 2}", v2["api_versions"])
+		// Grouped notifications (version 2) and attribution_domains
+		// (version 3) exist; version 4 (RFC 8291 push, delete_media) does
+		// not, so nothing higher may be claimed.
+		if av, _ := v2["api_versions"].(map[string]any); av["mastodon"] != float64(3) {
+			t.Errorf("api_versions = %v, want {mastodon: 3}", v2["api_versions"])
 		}
 		v1 := s.Must(t, 200, "GET", "/api/v1/instance", "", nil).Map(t)
 		if su := v1["urls"].(map[string]any)["streaming_api"].(string); !strings.HasPrefix(su, "ws://") {

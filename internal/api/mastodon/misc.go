@@ -21,6 +21,8 @@ func (a *API) registerMisc(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/directory", a.endpoint(anyone, "", a.directory))
 	a.registerDomainBlocks(mux)
 	a.registerDomainAllows(mux)
+	a.registerAdminRelays(mux) // admin_relays.go: /api/agora/v1/admin/relays
+	a.registerAdminHosts(mux)  // admin_hosts.go: unavailable hosts
 	a.registerInvites(mux)
 	a.registerCommunityNotes(mux)
 	a.registerSignUpBlocks(mux)

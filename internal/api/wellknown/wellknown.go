@@ -1,5 +1,6 @@
 // Package wellknown serves the discovery documents: NodeInfo 2.0 and 2.1,
-// host-meta (XML and JSON) and WebFinger for local accounts.
+// host-meta (XML and JSON) and WebFinger for local accounts and the
+// instance actor.
 package wellknown
 
 import (
@@ -117,6 +118,9 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		username = strings.TrimPrefix(user, "@")
+	case res == h.Cfg.URL+"/actor":
+		h.instanceActor(w)
+		return
 	case strings.HasPrefix(res, h.Cfg.URL+"/users/"):
 		username = strings.TrimPrefix(res, h.Cfg.URL+"/users/")
 	case strings.HasPrefix(res, h.Cfg.URL+"/@"):
@@ -125,8 +129,17 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 		rest.JSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
 		return
 	}
+	instance := strings.HasPrefix(res, "acct:") && strings.EqualFold(username, h.Cfg.Domain)
+	if instance && strings.ContainsAny(username, ".:") { // a domain no username can be
+		h.instanceActor(w)
+		return
+	}
 	acct, err := h.Store.AccountByHandle(r.Context(), username, "")
 	if err != nil {
+		if domain.KindOf(err) == domain.KindNotFound && instance {
+			h.instanceActor(w)
+			return
+		}
 		if domain.KindOf(err) == domain.KindNotFound {
 			rest.JSON(w, http.StatusNotFound, map[string]string{"error": "Record not found"})
 			return
@@ -140,6 +153,24 @@ func (h *Handler) webfinger(w http.ResponseWriter, r *http.Request) {
 		"links": []map[string]string{
 			{"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": acct.URL},
 			{"rel": "self", "type": "application/activity+json", "href": acct.URI},
+		},
+	})
+}
+
+// instanceActor answers WebFinger for the instance actor (/actor) as
+// Mastodon does: acct:DOMAIN@DOMAIN, its preferredUsername being the
+// domain, so that servers checking that an actor's handle leads back to it
+// can store it as an account. A domain without a dot or a port could be a
+// member's username: that member keeps it.
+func (h *Handler) instanceActor(w http.ResponseWriter) {
+	id := h.Cfg.URL + "/actor"
+	page := h.Cfg.URL + "/"
+	rest.JSON(w, http.StatusOK, map[string]any{
+		"subject": "acct:" + h.Cfg.Domain + "@" + h.Cfg.Domain,
+		"aliases": []string{id},
+		"links": []map[string]string{
+			{"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": page},
+			{"rel": "self", "type": "application/activity+json", "href": id},
 		},
 	})
 }

@@ -1,10 +1,12 @@
 package wellknown_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
 	"github.com/agora-social/agora/internal/apitest"
+	"github.com/agora-social/agora/internal/db"
 )
 
 func TestDiscovery(t *testing.T) {
@@ -39,4 +41,32 @@ func TestDiscovery(t *testing.T) {
 		s.Must(t, 404, "GET", "/.well-known/webfinger?resource=acct:alice@elsewhere.example", "", nil)
 		s.Must(t, 400, "GET", "/.well-known/webfinger", "", nil)
 	})
+}
+
+// TestInstanceActorWebFinger asks for the instance actor as Mastodon names
+// it (acct:DOMAIN@DOMAIN) and by its id: both lead to /actor, whose
+// preferredUsername is that domain.
+func TestInstanceActorWebFinger(t *testing.T) {
+	s := apitest.Start(t, db.SQLite)
+	domain := strings.TrimPrefix(s.URL, "http://")
+	for _, res := range []string{"acct:" + domain + "@" + domain, s.URL + "/actor"} {
+		wf := s.Must(t, 200, "GET", "/.well-known/webfinger?resource="+url.QueryEscape(res), "", nil).Map(t)
+		if wf["subject"] != "acct:"+domain+"@"+domain {
+			t.Errorf("%s: subject = %v", res, wf["subject"])
+		}
+		self := ""
+		for _, l := range wf["links"].([]any) {
+			if l := l.(map[string]any); l["rel"] == "self" && l["type"] == "application/activity+json" {
+				self, _ = l["href"].(string)
+			}
+		}
+		if self != s.URL+"/actor" {
+			t.Errorf("%s: self = %q, want %s/actor", res, self, s.URL)
+		}
+	}
+	actor := s.Must(t, 200, "GET", "/actor", "", nil).Map(t)
+	if actor["preferredUsername"] != domain || actor["id"] != s.URL+"/actor" {
+		t.Errorf("instance actor = %v %v", actor["id"], actor["preferredUsername"])
+	}
+	s.Must(t, 404, "GET", "/.well-known/webfinger?resource="+url.QueryEscape("acct:"+domain+"@elsewhere.example"), "", nil)
 }
