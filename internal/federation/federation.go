@@ -46,6 +46,7 @@ type Handler struct {
 	ingest       *ingest // the inbox's batching state (ingest.go)
 	verifier     *httpsig.Verifier
 	keys         *keyCache
+	rules        hostRules // the inbox's cache of domain rules (hosts_rules.go)
 }
 
 func (h *Handler) init() {

@@ -114,7 +114,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	}
 	fed := hostFederates
 	if parseErr == nil {
-		fed, err = h.federation(ctx, hostOf(idOf(act.Actor)))
+		fed, err = h.cachedFederation(ctx, hostOf(idOf(act.Actor)))
 	}
 	switch {
 	case err != nil:

@@ -83,6 +83,7 @@ func (s *Store) DomainAllow(ctx context.Context, id domain.ID) (*DomainAllow, er
 // transaction with the caller's audit entry (audit may be nil). Allowing
 // an allowed domain again returns the existing allow, as Mastodon does.
 func (s *Store) AllowDomain(ctx context.Context, allowed string, audit func(tx *sql.Tx, a *DomainAllow) error) (*DomainAllow, error) {
+	defer s.domainRulesChanged()
 	a := &DomainAllow{ID: s.IDs.Next(), Domain: allowed, CreatedAt: s.Now()}
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO domain_allows (id, domain, created_at) VALUES ($1, $2, $3)
@@ -112,6 +113,7 @@ func (s *Store) AllowDomain(ctx context.Context, allowed string, audit func(tx *
 // DeleteDomainAllow removes an allow, in one transaction with the caller's
 // audit entry (audit may be nil).
 func (s *Store) DeleteDomainAllow(ctx context.Context, id domain.ID, audit func(tx *sql.Tx, a *DomainAllow) error) (*DomainAllow, error) {
+	defer s.domainRulesChanged()
 	var a *DomainAllow
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var err error

@@ -120,6 +120,7 @@ func (s *Store) DomainBlock(ctx context.Context, id domain.ID) (*DomainBlock, er
 // caller's audit entry (audit may be nil). A second block of the same
 // domain is a validation error.
 func (s *Store) SaveDomainBlock(ctx context.Context, b *DomainBlock, audit func(tx *sql.Tx) error) error {
+	defer s.domainRulesChanged()
 	return s.Tx(ctx, func(tx *sql.Tx) error {
 		now := s.Now()
 		if b.ID == 0 {
@@ -162,6 +163,7 @@ func (s *Store) SaveDomainBlock(ctx context.Context, b *DomainBlock, audit func(
 // the domain's accounts (those it set: an account restricted on its own,
 // at another time, stays so).
 func (s *Store) DeleteDomainBlock(ctx context.Context, id domain.ID, audit func(tx *sql.Tx, b *DomainBlock) error) (*DomainBlock, error) {
+	defer s.domainRulesChanged()
 	var b *DomainBlock
 	err := s.Tx(ctx, func(tx *sql.Tx) error {
 		var err error
@@ -261,6 +263,7 @@ func (s *Store) DomainsToPurge(ctx context.Context) ([]*DomainBlock, error) {
 // MarkDomainPurged records that a suspension's purge finished, unless the
 // block changed since it was loaded (updatedAt).
 func (s *Store) MarkDomainPurged(ctx context.Context, id domain.ID, updatedAt time.Time) error {
+	defer s.domainRulesChanged()
 	_, err := s.DB.W.ExecContext(ctx, `UPDATE domain_blocks SET purged_at = $3 WHERE id = $1 AND updated_at = $2 AND severity = 'suspend'`,
 		int64(id), ms(updatedAt), s.nowMs())
 	if err != nil {

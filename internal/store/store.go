@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/agora-social/agora/internal/db"
@@ -27,6 +28,9 @@ type Store struct {
 	Federator Federator
 
 	pending pendingEvents
+	// rulesVersion counts the changes of the server's domain rules made
+	// through this Store (domain_rules.go).
+	rulesVersion atomic.Int64
 }
 
 // New returns a Store; now is the clock (time.Now when nil).
