@@ -158,6 +158,7 @@ type Incoming struct {
 	AlsoKnownAs               Refs            `json:"alsoKnownAs"`
 	MovedTo                   Ref             `json:"movedTo"`
 	Featured                  Ref             `json:"featured"`
+	FeaturedTags              Ref             `json:"featuredTags"`
 	PublicKey                 json.RawMessage `json:"publicKey"`
 	// RawAttributionDomains is read by AttributionDomains (leniently: a
 	// malformed value is no reason to refuse the actor).

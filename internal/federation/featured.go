@@ -89,7 +89,13 @@ func (w *featuredWorker) Work(ctx context.Context, job *river.Job[FeaturedArgs])
 		return err
 	}
 	ra, err := h.Store.RemoteAccountByURI(ctx, a.URI)
-	if err != nil || ra.FeaturedURL == "" || a.SuspendedAt != nil {
+	if err != nil || a.SuspendedAt != nil {
+		return nil
+	}
+	if err := w.featuredTags(ctx, a); err != nil {
+		return err
+	}
+	if ra.FeaturedURL == "" {
 		return nil
 	}
 	items, err := w.items(ctx, ra.FeaturedURL, hostOf(a.URI))
@@ -183,8 +189,8 @@ func (r *resolver) featuredStatus(ctx context.Context, a *domain.Account, it act
 
 // addFeatured applies an Add (add) or Remove of one of the actor's notes
 // to or from its featured collection: the remote status is pinned or
-// unpinned here. Adds to other collections (featured hashtags) are
-// ignored.
+// unpinned here; or of a Hashtag to or from its featuredTags collection
+// (featured_tags.go).
 func (p *Processor) addFeatured(ctx context.Context, doc *activitypub.Incoming, add bool) error {
 	h := p.r.h
 	ra, err := h.Store.RemoteAccountByURI(ctx, doc.Actor.ID)
@@ -192,6 +198,9 @@ func (p *Processor) addFeatured(ctx context.Context, doc *activitypub.Incoming, 
 		return drop("%s by an unknown actor", doc.Type)
 	}
 	if err != nil {
+		return err
+	}
+	if handled, err := p.addFeaturedTag(ctx, ra.Account, doc, add); handled || err != nil {
 		return err
 	}
 	if ra.FeaturedURL == "" && doc.Target.ID != "" {

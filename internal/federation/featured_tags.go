@@ -1,10 +1,15 @@
 package federation
 
 import (
+	"context"
+	"encoding/json"
 	"net/http"
 	"strings"
 
 	"github.com/agora-social/agora/internal/activitypub"
+	"github.com/agora-social/agora/internal/domain"
+	"github.com/agora-social/agora/internal/search"
+	"github.com/agora-social/agora/internal/store"
 )
 
 // featuredTags serves the account's featured hashtags as Mastodon does: a
@@ -41,4 +46,64 @@ func (h *Handler) instanceOutbox(w http.ResponseWriter, r *http.Request) {
 	writeAP(w, http.StatusOK, &activitypub.OrderedCollection{
 		Context: activitypub.NoteContext, ID: h.Cfg.URL + "/actor/outbox", Type: "OrderedCollection", OrderedItems: []any{},
 	})
+}
+
+// featuredTags reads a remote account's featuredTags collection into its
+// featured hashtags (the first store.MaxRemoteFeaturedTags valid ones).
+func (w *featuredWorker) featuredTags(ctx context.Context, a *domain.Account) error {
+	h := w.h
+	url, err := h.Store.FeaturedTagsURL(ctx, a.ID)
+	if err != nil || url == "" {
+		return err
+	}
+	items, err := w.items(ctx, url, hostOf(a.URI))
+	if err != nil {
+		if permanent(err) {
+			h.Log.Debug("featured tags collection", "account", a.URI, "err", err)
+			return nil
+		}
+		return err
+	}
+	var tags []store.TagName
+	for _, it := range items {
+		if t, ok := hashtagOf(it.Object); ok && len(tags) < store.MaxRemoteFeaturedTags {
+			tags = append(tags, t)
+		}
+	}
+	return h.Store.SetRemoteFeaturedTags(ctx, a.ID, tags)
+}
+
+// addFeaturedTag applies the Add or Remove of a Hashtag to or from the
+// actor's featuredTags collection; handled is false for other Adds.
+func (p *Processor) addFeaturedTag(ctx context.Context, a *domain.Account, doc *activitypub.Incoming, add bool) (handled bool, err error) {
+	h := p.r.h
+	url, err := h.Store.FeaturedTagsURL(ctx, a.ID)
+	if err != nil {
+		return true, err
+	}
+	t, ok := hashtagOf(doc.Object.Object)
+	if !ok {
+		return false, nil
+	}
+	if url == "" || doc.Target.ID != url {
+		return true, drop("%s of a hashtag to %q, not the actor's featuredTags collection", doc.Type, doc.Target.ID)
+	}
+	if add {
+		return true, h.Store.AddRemoteFeaturedTag(ctx, a.ID, t)
+	}
+	return true, h.Store.RemoveRemoteFeaturedTag(ctx, a.ID, t.Name)
+}
+
+// hashtagOf reads an inline Hashtag object ({"type": "Hashtag", "name":
+// "#Tag"}): its name, valid as a hashtag.
+func hashtagOf(raw json.RawMessage) (store.TagName, bool) {
+	var o struct {
+		Type activitypub.Type `json:"type"`
+		Name string           `json:"name"`
+	}
+	if len(raw) == 0 || json.Unmarshal(raw, &o) != nil || o.Type != "Hashtag" {
+		return store.TagName{}, false
+	}
+	name, display, ok := search.NormalizeTag(strings.TrimPrefix(o.Name, "#"))
+	return store.TagName{Name: name, Display: display}, ok
 }

@@ -225,6 +225,8 @@ func (h *Handler) render(ctx context.Context, actor *domain.Account, args Publis
 			return []any{activitypub.NewUndo(actorURI, like)}, nil
 		}
 		return []any{like}, nil
+	case "Add/Hashtag", "Remove/Hashtag":
+		return []any{activitypub.NewFeaturedTag(h.Cfg.URL, actorURI, o.ObjectURI, o.Type == "Add", at)}, nil
 	case "Add/", "Remove/":
 		st, err := h.Store.Status(ctx, o.StatusID)
 		if err != nil {

@@ -240,8 +240,15 @@ func (r *resolver) storeActor(ctx context.Context, fetchedFrom string, doc *acti
 	if err := r.keepEmojiTags(ctx, doc.Tag, a); err != nil {
 		return nil, err
 	}
-	if ra.FeaturedURL != "" {
-		r.h.enqueueFeatured(ctx, a.ID) // its pinned posts, read in the background
+	tagsURL := ""
+	if hostOf(doc.FeaturedTags.ID) == host {
+		tagsURL = doc.FeaturedTags.ID
+	}
+	if err := r.h.Store.SetFeaturedTagsURL(ctx, a.ID, tagsURL); err != nil {
+		return nil, err
+	}
+	if ra.FeaturedURL != "" || tagsURL != "" {
+		r.h.enqueueFeatured(ctx, a.ID) // its pinned posts and hashtags, read in the background
 	}
 	return r.h.Store.Account(ctx, a.ID)
 }

@@ -31,7 +31,8 @@ type Outgoing struct {
 	Type string `json:"type"`
 	// Object says what the activity is about where Type alone does not:
 	// the undone activity's type for Undo (Follow, Like, Announce, Block),
-	// "Person" for a profile Update, "Vote" for a poll vote (Create).
+	// "Person" for a profile Update, "Vote" for a poll vote (Create),
+	// "Hashtag" for a featured tag's Add or Remove (ObjectURI is its name).
 	Object  string    `json:"object,omitempty"`
 	ActorID domain.ID `json:"actor_id,string"` // the local account acting
 	// StatusID is the status created, updated, deleted, boosted (the boost

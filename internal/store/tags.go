@@ -221,15 +221,40 @@ func (s *Store) FeatureTag(ctx context.Context, account domain.ID, name, display
 		if err != nil {
 			return fmt.Errorf("feature tag: %w", err)
 		}
-		return nil
+		return s.federateFeaturedTag(ctx, tx, account, t, true)
 	})
 	return id, err
 }
 
 // UnfeatureTag removes one of account's featured tags.
 func (s *Store) UnfeatureTag(ctx context.Context, account, id domain.ID) error {
-	res, err := s.DB.W.ExecContext(ctx, `DELETE FROM featured_tags WHERE id = $1 AND account_id = $2`, int64(id), int64(account))
-	return affectedOne(res, err, "unfeature tag")
+	return s.Tx(ctx, func(tx *sql.Tx) error {
+		t, err := scanTag(tx.QueryRowContext(ctx, `SELECT `+tagColumns+` FROM featured_tags f JOIN tags t ON t.id = f.tag_id
+			WHERE f.id = $1 AND f.account_id = $2`, int64(id), int64(account)))
+		if err != nil {
+			return notFound(err, "load featured tag")
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM featured_tags WHERE id = $1 AND account_id = $2`, int64(id), int64(account))
+		if err := affectedOne(res, err, "unfeature tag"); err != nil {
+			return err
+		}
+		return s.federateFeaturedTag(ctx, tx, account, t, false)
+	})
+}
+
+// federateFeaturedTag tells the account's followers' servers that it
+// featured (an Add of the Hashtag to its featuredTags collection) or
+// unfeatured the tag (a Remove), as Mastodon does.
+func (s *Store) federateFeaturedTag(ctx context.Context, tx *sql.Tx, account domain.ID, t *Tag, add bool) error {
+	typ := "Remove"
+	if add {
+		typ = "Add"
+	}
+	name := t.DisplayName
+	if name == "" {
+		name = t.Name
+	}
+	return s.federate(ctx, tx, Outgoing{Type: typ, Object: "Hashtag", ActorID: account, ObjectURI: name, Followers: true})
 }
 
 // TagSuggestions returns the tags account used most recently that it does
