@@ -21,7 +21,7 @@ func (s *Store) SetFeaturedTagsURL(ctx context.Context, account domain.ID, url s
 	return nil
 }
 
-// FeaturedTagsURL is a remote account's featuredTags collection ('' when
+// FeaturedTagsURL is a remote account's featuredTags collection (” when
 // it has none).
 func (s *Store) FeaturedTagsURL(ctx context.Context, account domain.ID) (string, error) {
 	var url string
