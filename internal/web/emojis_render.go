@@ -54,6 +54,9 @@ func (h *Handler) bundleEmojis(ctx context.Context, b *statuses.Bundle) emojiSet
 	for _, st := range b.Statuses {
 		if a := b.Accounts[st.AccountID]; a != nil {
 			w.add(a.Domain, st.Content, st.SpoilerText)
+			if p := b.Polls[st.ID]; p != nil {
+				w.add(a.Domain, p.Options...)
+			}
 		}
 	}
 	for _, a := range b.Accounts {

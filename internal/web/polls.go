@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -36,11 +37,12 @@ type pollView struct {
 
 // pollOption is one option with its results.
 type pollOption struct {
-	Index   int
-	Title   string
-	Votes   int64
-	Percent int
-	Own     bool // the viewer chose it
+	Index     int
+	Title     string
+	TitleHTML template.HTML // Title with its custom emoji as images (statusview.go)
+	Votes     int64
+	Percent   int
+	Own       bool // the viewer chose it
 }
 
 // pollViewOf renders p for viewer; own are the viewer's choices.
@@ -58,7 +60,7 @@ func (h *Handler) pollViewOf(st *domain.Status, p *store.Poll, own []int, viewer
 		}
 	}
 	for i, title := range p.Options {
-		o := pollOption{Index: i, Title: title}
+		o := pollOption{Index: i, Title: title, TitleHTML: template.HTML(template.HTMLEscapeString(title))}
 		if i < len(p.Votes) {
 			o.Votes = p.Votes[i]
 		}

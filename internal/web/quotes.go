@@ -24,7 +24,7 @@ type quoteView struct {
 
 // quoteViewOf describes st's quote for the viewer from a loaded bundle
 // (the visibility rule was applied by Load); nil when st quotes nothing.
-func (h *Handler) quoteViewOf(b *statuses.Bundle, st *domain.Status) *quoteView {
+func (h *Handler) quoteViewOf(b *statuses.Bundle, st *domain.Status, emojis emojiSet) *quoteView {
 	quoted, state := b.QuotedStatus(st)
 	if state == "" {
 		return nil
@@ -36,11 +36,16 @@ func (h *Handler) quoteViewOf(b *statuses.Bundle, st *domain.Status) *quoteView 
 	if author == nil {
 		return &quoteView{State: "unauthorized"}
 	}
-	return &quoteView{State: state, Status: &statusView{
-		ID: quoted.ID.String(), Path: profilePath(author) + "/" + quoted.ID.String(), Account: h.accountView(author),
-		Content: template.HTML(quoted.Content), SpoilerText: quoted.SpoilerText, Visibility: quoted.Visibility,
+	v := &statusView{
+		ID: quoted.ID.String(), Path: profilePath(author) + "/" + quoted.ID.String(), Account: h.accountViewWith(author, emojis),
+		Content:     h.emojifyHTML(template.HTML(quoted.Content), author.Domain, emojis),
+		SpoilerText: quoted.SpoilerText, Visibility: quoted.Visibility,
 		Language: quoted.Language, CreatedAt: quoted.CreatedAt, ISO: isoTime(quoted.CreatedAt),
-	}}
+	}
+	if quoted.SpoilerText != "" {
+		v.spoilerHTML = h.emojifyText(quoted.SpoilerText, author.Domain, emojis)
+	}
+	return &quoteView{State: state, Status: v}
 }
 
 // quoteBox is what the status page offers about quoting its status: a

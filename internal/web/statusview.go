@@ -178,8 +178,11 @@ func (h *Handler) loadStatuses(ctx context.Context, viewer domain.ID, ids []doma
 		}
 		if p := b.Polls[st.ID]; p != nil {
 			v.Poll = h.pollViewOf(st, p, b.OwnVotes[st.ID], viewer)
+			for i := range v.Poll.Options {
+				v.Poll.Options[i].TitleHTML = h.emojifyText(v.Poll.Options[i].Title, author.Domain, emojis)
+			}
 		}
-		v.Quote = h.quoteViewOf(b, st)
+		v.Quote = h.quoteViewOf(b, st, emojis)
 		v.Filtered = strings.Join(warn, ", ")
 		if st.InReplyToID != 0 {
 			if parentAuthor := b.Accounts[st.InReplyToAccountID]; parentAuthor != nil {

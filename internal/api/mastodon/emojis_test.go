@@ -116,6 +116,13 @@ func TestCustomEmojisAPI(t *testing.T) {
 		if len(home) != 1 || len(emojiCodes(t, home[0]["emojis"])) != 2 {
 			t.Errorf("home = %v", home)
 		}
+		// Each version in the edit history carries its own emoji.
+		s.Must(t, 200, "PUT", "/api/v1/statuses/"+st["id"].(string), alice.Token, url.Values{"status": {"edited, no emoji"}})
+		history := s.Must(t, 200, "GET", "/api/v1/statuses/"+st["id"].(string)+"/history", alice.Token, nil).List(t)
+		if len(history) != 2 || strings.Join(emojiCodes(t, history[0]["emojis"]), ",") != "blobcat,fox" ||
+			len(emojiCodes(t, history[1]["emojis"])) != 0 {
+			t.Errorf("history emojis = %v", history)
+		}
 		// A status without emoji has an empty array, never null.
 		plain := s.Must(t, 200, "POST", "/api/v1/statuses", alice.Token, url.Values{"status": {"no codes"}}).Map(t)
 		if e, ok := plain["emojis"].([]any); !ok || len(e) != 0 {

@@ -243,10 +243,17 @@ func (a *API) statusHistory(w http.ResponseWriter, r *http.Request, v *Viewer) e
 		return err
 	}
 	ra := a.renderAccount(acct)
+	// The custom emoji of every version, in one query.
+	wants := emojiWants{}
+	for _, e := range edits {
+		wants.add(acct.Domain, append([]string{e.Content, e.SpoilerText}, e.PollOptions...)...)
+	}
+	found := wants.load(r.Context(), a.Store)
 	out := make([]StatusEdit, 0, len(edits))
 	for _, e := range edits {
 		se := StatusEdit{Content: e.Content, SpoilerText: e.SpoilerText, Sensitive: e.Sensitive,
-			CreatedAt: msTime(e.CreatedAt), Account: ra, MediaAttachments: []any{}, Emojis: []Emoji{}}
+			CreatedAt: msTime(e.CreatedAt), Account: ra, MediaAttachments: []any{},
+			Emojis: a.emojisIn(found, acct.Domain, append([]string{e.Content, e.SpoilerText}, e.PollOptions...)...)}
 		if e.PollOptions != nil {
 			opts := make([]map[string]string, len(e.PollOptions))
 			for i, o := range e.PollOptions {
